@@ -1,0 +1,75 @@
+using CuteRooms.Api.Problems;
+using CuteRooms.Api.Rooms;
+using CuteRooms.Contracts;
+using MassTransit;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace CuteRooms.Api.Messages;
+
+public static class MessageEndpoints
+{
+    public static IEndpointRouteBuilder MapMessageEndpoints(this IEndpointRouteBuilder app)
+    {
+        var messages = app.MapGroup("/api/rooms/{id}/messages").WithTags("Messages");
+        messages.MapGet("/", ReadHistory);
+        messages.MapPost("/", PostMessage).RequireRateLimiting(RateLimitPolicies.PostMessage);
+        return app;
+    }
+
+    internal static async Task<Results<Ok<IReadOnlyList<MessageResponse>>, ValidationProblem, ProblemHttpResult>> ReadHistory(
+        string id, string? after, int? limit, HttpRequest http, RoomStore store, IOptions<RoomOptions> options)
+    {
+        if (MemberToken.From(http) is not { } token) return ApiProblems.MissingToken();
+        if (!RoomIds.IsValid(id)) return ApiProblems.RoomNotFound();
+
+        var limits = options.Value;
+        if (after is not null && !StreamIds.IsValid(after))
+            return ApiProblems.Invalid("after", "A message id such as 1700000000000-0.");
+        if (limit is < 1 || limit > limits.MaxHistoryPage)
+            return ApiProblems.Invalid("limit", $"Between 1 and {limits.MaxHistoryPage}.");
+
+        var history = await store.ReadHistoryAsync(id, token, after, limit ?? limits.DefaultHistoryPage);
+        return history.Outcome switch
+        {
+            RoomOutcome.Missing => ApiProblems.RoomNotFound(),
+            RoomOutcome.Forbidden => ApiProblems.NotAMember(),
+            _ => TypedResults.Ok(history.Messages),
+        };
+    }
+
+    internal static async Task<Results<Created<MessageResponse>, ValidationProblem, ProblemHttpResult>> PostMessage(
+        string id, PostMessageRequest request, HttpRequest http, RoomStore store, IPublishEndpoint publisher,
+        IOptions<RoomOptions> options, MessageMetrics metrics, ILogger<PostMessageRequest> logger)
+    {
+        if (MemberToken.From(http) is not { } token) return ApiProblems.MissingToken();
+        if (!RoomIds.IsValid(id)) return ApiProblems.RoomNotFound();
+
+        var text = request.Text?.Trim() ?? "";
+        var maxLength = options.Value.MaxMessageLength;
+        if (text.Length == 0 || text.Length > maxLength)
+            return ApiProblems.Invalid("text", $"Between 1 and {maxLength} characters after trimming.");
+
+        var stored = await store.AppendMessageAsync(id, token, text);
+        switch (stored.Outcome)
+        {
+            case RoomOutcome.Missing: return ApiProblems.RoomNotFound();
+            case RoomOutcome.Forbidden: return ApiProblems.NotAMember();
+        }
+
+        var message = stored.Message!;
+        metrics.MessagePosted();
+        try
+        {
+            // Not tied to the request: a stored message is announced even if the caller left.
+            await publisher.Publish(new MessagePosted(id, stored.PreviousId, message));
+        }
+        catch (Exception exception)
+        {
+            // Redis holds the message: subscribers get it from the stream when the next event reveals
+            // the gap, or when they reconnect with Last-Event-ID. So the post still succeeds.
+            logger.LogWarning(exception, "Message {MessageId} of room {RoomId} was stored but its event could not be published", message.Id, id);
+        }
+        return TypedResults.Created($"/api/rooms/{id}/messages?after={message.Id}", message);
+    }
+}

@@ -1,0 +1,30 @@
+using CuteRooms.Contracts;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CuteRooms.Api.Problems;
+
+/// <summary>The API's errors, each with its stable <c>type</c>.</summary>
+public static class ApiProblems
+{
+    public static ProblemHttpResult RoomNotFound() => Problem(StatusCodes.Status404NotFound, ProblemTypes.RoomNotFound,
+        "Room not found", "The room does not exist, has expired or was destroyed.");
+
+    public static ProblemHttpResult MissingToken() => Problem(StatusCodes.Status401Unauthorized, ProblemTypes.MissingToken,
+        "Not admitted", "Open the room's link first: the gatekeeper gives your browser its token.");
+
+    public static ProblemHttpResult NotAMember() => Problem(StatusCodes.Status403Forbidden, ProblemTypes.NotAMember,
+        "Not a member", "Your token was not admitted to this room.");
+
+    public static ProblemHttpResult RoomFull() => Problem(StatusCodes.Status409Conflict, ProblemTypes.RoomFull,
+        "Room is full", "The room has reached its member limit.");
+
+    public static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] },
+            title: "The request is not valid", type: ProblemTypes.ValidationFailed);
+
+    public static ValidationProblem Invalid(Dictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, title: "The request is not valid", type: ProblemTypes.ValidationFailed);
+
+    private static ProblemHttpResult Problem(int status, string type, string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: status, title: title, type: type);
+}

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using CuteRooms.Contracts;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Json;
+using StackExchange.Redis;
+
+namespace CuteRooms.Api.Problems;
+
+/// <summary>
+/// Every error leaves as problem details with a stable <c>type</c>: our own results carry theirs,
+/// and what the framework answers by itself (bad JSON, too large, unknown route, exceptions) is
+/// given one here by status code. Never a stack trace.
+/// </summary>
+public static class ProblemDetailsSetup
+{
+    public static IHostApplicationBuilder AddApiProblemDetails(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            if (problem.Type is null || !problem.Type.StartsWith("urn:cuterooms:", StringComparison.Ordinal))
+            {
+                (problem.Type, problem.Detail) = problem.Status switch
+                {
+                    400 => (ProblemTypes.MalformedRequest, "The request body or parameters could not be read; send JSON of the documented shape."),
+                    404 => (ProblemTypes.NotFound, "Nothing is here."),
+                    405 => (ProblemTypes.MethodNotAllowed, "This method is not allowed here."),
+                    413 => (ProblemTypes.PayloadTooLarge, "The request body is too large."),
+                    415 => (ProblemTypes.UnsupportedMediaType, "Send the body as application/json."),
+                    429 => (ProblemTypes.RateLimited, "Too many requests; slow down and retry shortly."),
+                    503 => (ProblemTypes.ServiceUnavailable, "A dependency is unavailable; retry shortly."),
+                    _ => (ProblemTypes.Unexpected, "Something went wrong on our side."),
+                };
+            }
+            problem.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
+        });
+
+        // Minimal APIs answer unreadable bodies with a bare 400/413; status code pages give them a body.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
+        builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.AllowTrailingCommas = false);
+        return builder;
+    }
+
+    public static WebApplication UseApiProblemDetails(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = exception => exception switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                RedisConnectionException or RedisTimeoutException => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            },
+        });
+        app.UseStatusCodePages();
+        return app;
+    }
+}

@@ -1,0 +1,99 @@
+using CuteRooms.Api.Problems;
+using CuteRooms.Contracts;
+using MassTransit;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace CuteRooms.Api.Rooms;
+
+public static class RoomEndpoints
+{
+    public static IEndpointRouteBuilder MapRoomEndpoints(this IEndpointRouteBuilder app)
+    {
+        var rooms = app.MapGroup("/api/rooms").WithTags("Rooms");
+        rooms.MapPost("/", CreateRoom).RequireRateLimiting(RateLimitPolicies.CreateRoom);
+        rooms.MapGet("/{id}", GetRoom);
+        rooms.MapDelete("/{id}", DestroyRoom);
+
+        // The gatekeeper's call. Not under /api: the Web's gateway forwards only /api/** and
+        // /realtime/**, so a browser cannot reach it; only the Web's server side calls it.
+        app.MapGroup("/internal/rooms").WithTags("Gatekeeper")
+            .MapPost("/{id}/admissions", Admit);
+
+        return app;
+    }
+
+    internal static async Task<Results<Created<RoomResponse>, ValidationProblem>> CreateRoom(
+        CreateRoomRequest? request, RoomStore store, IOptions<RoomOptions> options, RoomMetrics metrics)
+    {
+        request ??= new CreateRoomRequest();
+        var limits = options.Value;
+        var errors = new Dictionary<string, string[]>();
+
+        var name = request.Name?.Trim();
+        if (name is { Length: > 0 } && name.Length > limits.MaxNameLength)
+            errors["name"] = [$"At most {limits.MaxNameLength} characters."];
+        if (string.IsNullOrEmpty(name))
+            name = FriendlyNames.ForRoom();
+
+        var ttl = request.TtlSeconds ?? limits.DefaultTtlSeconds;
+        if (ttl < limits.MinTtlSeconds || ttl > limits.MaxTtlSeconds)
+            errors["ttlSeconds"] = [$"Between {limits.MinTtlSeconds} and {limits.MaxTtlSeconds} seconds."];
+
+        if (request.MaxMembers is { } max && (max < limits.MinMembersLimit || max > limits.MaxMembersLimit))
+            errors["maxMembers"] = [$"Between {limits.MinMembersLimit} and {limits.MaxMembersLimit}, or absent for unlimited."];
+
+        if (errors.Count > 0) return ApiProblems.Invalid(errors);
+
+        var room = await store.CreateAsync(name, ttl, request.MaxMembers)
+            ?? throw new InvalidOperationException("A room just created could not be read back.");
+        metrics.RoomCreated();
+        return TypedResults.Created($"/api/rooms/{room.Id}", room);
+    }
+
+    internal static async Task<Results<Ok<RoomResponse>, ProblemHttpResult>> GetRoom(string id, RoomStore store) =>
+        RoomIds.IsValid(id) && await store.GetAsync(id) is { } room
+            ? TypedResults.Ok(room)
+            : ApiProblems.RoomNotFound();
+
+    internal static async Task<Results<Ok<AdmissionResponse>, ProblemHttpResult>> Admit(
+        string id, AdmissionRequest? request, RoomStore store, IPublishEndpoint publisher, RoomMetrics metrics)
+    {
+        if (!RoomIds.IsValid(id)) return ApiProblems.RoomNotFound();
+
+        var presented = request?.Token;
+        var isNewToken = !RoomIds.IsValid(presented);
+        var token = isNewToken ? RoomIds.NewId() : presented!;
+
+        var admission = await store.AdmitAsync(id, token);
+        switch (admission.Outcome)
+        {
+            case RoomOutcome.Missing: return ApiProblems.RoomNotFound();
+            case RoomOutcome.Full: metrics.AdmissionRefused(); return ApiProblems.RoomFull();
+        }
+
+        if (admission.Joined)
+        {
+            metrics.MemberJoined();
+            // Not tied to the request: once stored, the change must be announced even if the caller left.
+            await publisher.Publish(new PresenceChanged(id));
+        }
+        return TypedResults.Ok(new AdmissionResponse(token, isNewToken, admission.DisplayName!, AuthorIds.For(id, token), admission.Room!));
+    }
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DestroyRoom(
+        string id, HttpRequest http, RoomStore store, IPublishEndpoint publisher)
+    {
+        if (MemberToken.From(http) is not { } token) return ApiProblems.MissingToken();
+        if (!RoomIds.IsValid(id)) return ApiProblems.RoomNotFound();
+
+        switch (await store.DestroyAsync(id, token))
+        {
+            case RoomOutcome.Missing: return ApiProblems.RoomNotFound();
+            case RoomOutcome.Forbidden: return ApiProblems.NotAMember();
+        }
+
+        await publisher.Publish(new RoomDestroyed(id));
+        return TypedResults.NoContent();
+    }
+}

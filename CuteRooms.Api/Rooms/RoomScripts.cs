@@ -1,0 +1,89 @@
+namespace CuteRooms.Api.Rooms;
+
+/// <summary>
+/// The Lua scripts that change a room. Each runs atomically on the room's slot with the keys of
+/// <see cref="CuteRooms.Contracts.RoomKeys.All"/> (1 meta, 2 members, 3 online, 4 names, 5 messages),
+/// and every write resets the expiry of all of them together: no read-then-write races.
+/// </summary>
+internal static class RoomScripts
+{
+    private const string Touch = """
+        local function touch(ttl)
+          for i = 1, #KEYS do redis.call('EXPIRE', KEYS[i], ttl) end
+        end
+        """;
+
+    // ARGV: name, createdAt (unix ms), ttl seconds, maxMembers (0 = unlimited)
+    public const string Create = """
+        if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+        redis.call('HSET', KEYS[1], 'name', ARGV[1], 'createdAt', ARGV[2], 'ttl', ARGV[3], 'maxMembers', ARGV[4])
+        redis.call('EXPIRE', KEYS[1], ARGV[3])
+        return 1
+        """;
+
+    // ARGV: online cutoff (unix ms). Returns nil for a missing room.
+    public const string Read = """
+        local meta = redis.call('HMGET', KEYS[1], 'name', 'ttl', 'maxMembers')
+        if not meta[1] then return false end
+        return { meta[1], meta[2], meta[3], redis.call('PTTL', KEYS[1]),
+                 redis.call('SCARD', KEYS[2]), redis.call('ZCOUNT', KEYS[3], ARGV[1], '+inf') }
+        """;
+
+    // ARGV: token, display name for a newcomer, online cutoff (unix ms).
+    // A member already admitted always gets back in, even into a full room.
+    public const string Admit = Touch + """
+
+        local meta = redis.call('HMGET', KEYS[1], 'name', 'ttl', 'maxMembers')
+        if not meta[1] then return { 'missing' } end
+        local joined = 0
+        if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then
+          local max = tonumber(meta[3])
+          if max > 0 and redis.call('SCARD', KEYS[2]) >= max then return { 'full' } end
+          redis.call('SADD', KEYS[2], ARGV[1])
+          joined = 1
+        end
+        redis.call('HSETNX', KEYS[4], ARGV[1], ARGV[2])
+        touch(tonumber(meta[2]))
+        return { 'ok', redis.call('HGET', KEYS[4], ARGV[1]), joined,
+                 meta[1], meta[2], meta[3], redis.call('PTTL', KEYS[1]),
+                 redis.call('SCARD', KEYS[2]), redis.call('ZCOUNT', KEYS[3], ARGV[3], '+inf') }
+        """;
+
+    // ARGV: token
+    public const string Destroy = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return 'missing' end
+        if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return 'forbidden' end
+        redis.call('DEL', unpack(KEYS))
+        return 'ok'
+        """;
+
+    // ARGV: token, text, sentAt (unix ms), stream max length, author id.
+    // Returns the new id and the id of the message before it, read in the same atomic step.
+    public const string PostMessage = Touch + """
+
+        local ttl = redis.call('HGET', KEYS[1], 'ttl')
+        if not ttl then return { 'missing' } end
+        if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return { 'forbidden' } end
+        local author = redis.call('HGET', KEYS[4], ARGV[1]) or 'anonymous'
+        local last = redis.call('XREVRANGE', KEYS[5], '+', '-', 'COUNT', 1)
+        local previous = ''
+        if last[1] then previous = last[1][1] end
+        local id = redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[4], '*',
+          'author', author, 'authorId', ARGV[5], 'text', ARGV[2], 'sentAt', ARGV[3])
+        touch(tonumber(ttl))
+        return { 'ok', id, previous, author }
+        """;
+
+    // ARGV: token, after ('' = the latest page), count. Oldest first either way.
+    public const string History = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
+        if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return { 'forbidden' } end
+        if ARGV[2] == '' then
+          local latest = redis.call('XREVRANGE', KEYS[5], '+', '-', 'COUNT', ARGV[3])
+          local oldestFirst = {}
+          for i = #latest, 1, -1 do oldestFirst[#oldestFirst + 1] = latest[i] end
+          return { 'ok', oldestFirst }
+        end
+        return { 'ok', redis.call('XRANGE', KEYS[5], '(' .. ARGV[2], '+', 'COUNT', ARGV[3]) }
+        """;
+}

@@ -1,0 +1,123 @@
+using CuteRooms.Contracts;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace CuteRooms.Api.Rooms;
+
+public enum RoomOutcome { Ok, Missing, Forbidden, Full }
+
+public sealed record Admission(RoomOutcome Outcome, string? DisplayName = null, bool Joined = false, RoomResponse? Room = null);
+
+public sealed record StoredMessage(RoomOutcome Outcome, MessageResponse? Message = null, string? PreviousId = null);
+
+public sealed record History(RoomOutcome Outcome, IReadOnlyList<MessageResponse> Messages);
+
+/// <summary>Every read and write of a room's Redis keys: one script call each, one round trip.</summary>
+public sealed class RoomStore(IConnectionMultiplexer redis, IOptions<RoomOptions> options, TimeProvider time)
+{
+    private IDatabase Db => redis.GetDatabase();
+    private RoomOptions Options => options.Value;
+
+    public async Task<RoomResponse?> CreateAsync(string name, int ttlSeconds, int? maxMembers)
+    {
+        // 126 random bits make a collision practically impossible; the script still refuses to overwrite.
+        while (true)
+        {
+            var id = RoomIds.NewId();
+            var created = (long)await Db.ScriptEvaluateAsync(RoomScripts.Create, Keys(id),
+                [name, time.GetUtcNow().ToUnixTimeMilliseconds(), ttlSeconds, maxMembers ?? 0]);
+            if (created == 1) return await GetAsync(id);
+        }
+    }
+
+    public async Task<RoomResponse?> GetAsync(string roomId)
+    {
+        var result = await Db.ScriptEvaluateAsync(RoomScripts.Read, Keys(roomId), [OnlineCutoff()]);
+        if (result.IsNull) return null;
+        var values = (RedisResult[])result!;
+        return ToRoom(roomId, values, 0);
+    }
+
+    public async Task<Admission> AdmitAsync(string roomId, string token)
+    {
+        var values = (RedisResult[])(await Db.ScriptEvaluateAsync(RoomScripts.Admit, Keys(roomId),
+            [token, FriendlyNames.ForMember(), OnlineCutoff()]))!;
+        var outcome = Outcome(values[0]);
+        if (outcome != RoomOutcome.Ok) return new Admission(outcome);
+        return new Admission(outcome, (string)values[1]!, (long)values[2] == 1, ToRoom(roomId, values, 3));
+    }
+
+    public async Task<RoomOutcome> DestroyAsync(string roomId, string token) =>
+        Outcome(await Db.ScriptEvaluateAsync(RoomScripts.Destroy, Keys(roomId), [token]));
+
+    public async Task<StoredMessage> AppendMessageAsync(string roomId, string token, string text)
+    {
+        var sentAt = time.GetUtcNow();
+        var authorId = AuthorIds.For(roomId, token);
+        var values = (RedisResult[])(await Db.ScriptEvaluateAsync(RoomScripts.PostMessage, Keys(roomId),
+            [token, text, sentAt.ToUnixTimeMilliseconds(), Options.MessageHistoryLength, authorId]))!;
+        var outcome = Outcome(values[0]);
+        if (outcome != RoomOutcome.Ok) return new StoredMessage(outcome);
+
+        var previous = (string?)values[2];
+        var message = new MessageResponse((string)values[1]!, (string)values[3]!, authorId, text,
+            DateTimeOffset.FromUnixTimeMilliseconds(sentAt.ToUnixTimeMilliseconds()));
+        return new StoredMessage(outcome, message, string.IsNullOrEmpty(previous) ? null : previous);
+    }
+
+    public async Task<History> ReadHistoryAsync(string roomId, string token, string? after, int limit)
+    {
+        var values = (RedisResult[])(await Db.ScriptEvaluateAsync(RoomScripts.History, Keys(roomId),
+            [token, after ?? "", limit]))!;
+        var outcome = Outcome(values[0]);
+        if (outcome != RoomOutcome.Ok) return new History(outcome, []);
+
+        var entries = (RedisResult[])values[1]!;
+        var messages = new List<MessageResponse>(entries.Length);
+        foreach (var result in entries)
+        {
+            var entry = (RedisResult[])result!;
+            var fields = (RedisResult[])entry[1]!;
+            messages.Add(MessageFields.ToMessage((string)entry[0]!, name => FieldValue(fields, name)));
+        }
+        return new History(outcome, messages);
+    }
+
+    private static string? FieldValue(RedisResult[] fields, string name)
+    {
+        for (var i = 0; i + 1 < fields.Length; i += 2)
+        {
+            if ((string?)fields[i] == name) return (string?)fields[i + 1];
+        }
+        return null;
+    }
+
+    // values[offset..]: name, ttl, maxMembers, pttl, members, online
+    private RoomResponse ToRoom(string roomId, RedisResult[] values, int offset)
+    {
+        var maxMembers = (int)values[offset + 2];
+        var pttl = Math.Max(0, (long)values[offset + 3]);
+        return new RoomResponse(
+            roomId,
+            (string)values[offset]!,
+            (int)values[offset + 1],
+            time.GetUtcNow().AddMilliseconds(pttl),
+            (long)values[offset + 4],
+            (long)values[offset + 5],
+            maxMembers > 0 ? maxMembers : null);
+    }
+
+    private static RoomOutcome Outcome(RedisResult status) => (string?)status switch
+    {
+        "ok" => RoomOutcome.Ok,
+        "missing" => RoomOutcome.Missing,
+        "forbidden" => RoomOutcome.Forbidden,
+        "full" => RoomOutcome.Full,
+        var other => throw new InvalidOperationException($"Unexpected script status '{other}'."),
+    };
+
+    private long OnlineCutoff() =>
+        time.GetUtcNow().AddSeconds(-Options.OnlineStaleAfterSeconds).ToUnixTimeMilliseconds();
+
+    private static RedisKey[] Keys(string roomId) => Array.ConvertAll(new RoomKeys(roomId).All, key => (RedisKey)key);
+}
