@@ -1,0 +1,38 @@
+using CuteRooms.Realtime.Presence;
+using MassTransit;
+
+namespace CuteRooms.Realtime.Fanout;
+
+public static class FanoutSetup
+{
+    public static IHostApplicationBuilder AddRoomFanout(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RealtimeOptions>()
+            .BindConfiguration(RealtimeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<RealtimeMetrics>();
+        builder.Services.AddSingleton<RoomReader>();
+        builder.Services.AddSingleton<RoomHub>();
+        builder.Services.AddHostedService<RoomMaintenance>();
+
+        builder.AddMessagingBus(
+            bus =>
+            {
+                bus.AddConsumer<MessagePostedConsumer>();
+                bus.AddConsumer<RoomDestroyedConsumer>();
+                bus.AddConsumer<PresenceChangedConsumer>();
+            },
+            (context, rabbit) =>
+                // Every replica gets every event through its own exclusive, auto-deleted queue.
+                rabbit.ReceiveEndpoint(new TemporaryEndpointDefinition(), endpoint =>
+                {
+                    // One at a time keeps the broker's order; each consume only hands off to a room's pump.
+                    endpoint.ConcurrentMessageLimit = 1;
+                    endpoint.PrefetchCount = 512;
+                    endpoint.ConfigureConsumer<MessagePostedConsumer>(context);
+                    endpoint.ConfigureConsumer<RoomDestroyedConsumer>(context);
+                    endpoint.ConfigureConsumer<PresenceChangedConsumer>(context);
+                }));
+        return builder;
+    }
+}

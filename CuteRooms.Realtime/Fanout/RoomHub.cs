@@ -1,0 +1,93 @@
+using CuteRooms.Realtime.Presence;
+using Microsoft.Extensions.Options;
+
+namespace CuteRooms.Realtime.Fanout;
+
+/// <summary>
+/// This replica's index room → local subscribers. Every replica receives every room's events and
+/// writes only to its own subscribers; rooms without one here are skipped at no cost. The lock
+/// guards only in-memory bookkeeping, never I/O.
+/// </summary>
+public sealed class RoomHub(RoomReader reader, RealtimeMetrics metrics, ILogger<RoomHub> logger, TimeProvider time, IOptions<RealtimeOptions> options)
+{
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, LocalRoom> rooms = [];
+
+    private sealed class LocalRoom(RoomPump pump)
+    {
+        public RoomPump Pump { get; } = pump;
+        public int Subscribers { get; set; }
+        public Dictionary<string, int> StreamsPerToken { get; } = [];
+    }
+
+    public int RoomCount { get { lock (gate) return rooms.Count; } }
+
+    internal void Join(Subscriber subscriber, string? lastEventId)
+    {
+        lock (gate)
+        {
+            if (!rooms.TryGetValue(subscriber.RoomId, out var room))
+            {
+                room = new LocalRoom(new RoomPump(subscriber.RoomId, reader, metrics, logger, time, options.Value.PresenceCoalescing));
+                rooms.Add(subscriber.RoomId, room);
+            }
+            room.Subscribers++;
+            room.StreamsPerToken[subscriber.Token] = room.StreamsPerToken.GetValueOrDefault(subscriber.Token) + 1;
+            room.Pump.Post(new RoomSignal.Join(subscriber, lastEventId));
+        }
+    }
+
+    /// <summary>Removes a subscriber; true when it was its token's last stream of the room on this replica.</summary>
+    internal bool Leave(Subscriber subscriber)
+    {
+        lock (gate)
+        {
+            if (!rooms.TryGetValue(subscriber.RoomId, out var room)) return true;
+            room.Pump.Post(new RoomSignal.Leave(subscriber));
+
+            var remaining = room.StreamsPerToken[subscriber.Token] - 1;
+            if (remaining == 0) room.StreamsPerToken.Remove(subscriber.Token);
+            else room.StreamsPerToken[subscriber.Token] = remaining;
+
+            if (--room.Subscribers == 0)
+            {
+                rooms.Remove(subscriber.RoomId);
+                room.Pump.Close();
+            }
+            return remaining == 0;
+        }
+    }
+
+    internal void Dispatch(string roomId, RoomSignal signal)
+    {
+        lock (gate)
+        {
+            if (rooms.TryGetValue(roomId, out var room)) room.Pump.Post(signal);
+        }
+    }
+
+    internal void RequestPresenceRefresh(string roomId)
+    {
+        lock (gate)
+        {
+            if (rooms.TryGetValue(roomId, out var room)) room.Pump.RequestPresenceRefresh();
+        }
+    }
+
+    internal void BroadcastKeepAlive()
+    {
+        lock (gate)
+        {
+            foreach (var room in rooms.Values) room.Pump.Post(RoomSignal.Ping);
+        }
+    }
+
+    /// <summary>Each local room with the tokens of its live streams, for the presence heartbeat.</summary>
+    internal List<(string RoomId, string[] Tokens)> LiveTokens()
+    {
+        lock (gate)
+        {
+            return rooms.Select(pair => (pair.Key, pair.Value.StreamsPerToken.Keys.ToArray())).ToList();
+        }
+    }
+}

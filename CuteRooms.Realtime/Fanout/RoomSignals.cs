@@ -1,0 +1,17 @@
+using CuteRooms.Contracts;
+
+namespace CuteRooms.Realtime.Fanout;
+
+/// <summary>What a room's pump processes, one at a time, in arrival order.</summary>
+internal abstract record RoomSignal
+{
+    public sealed record Join(Subscriber Subscriber, string? LastEventId) : RoomSignal;
+    public sealed record Leave(Subscriber Subscriber) : RoomSignal;
+    public sealed record Posted(MessagePosted Event) : RoomSignal;
+    public sealed record Ended(bool Destroyed) : RoomSignal;
+    public sealed record RefreshPresence : RoomSignal;
+    public sealed record KeepAlive : RoomSignal;
+
+    public static readonly RefreshPresence Refresh = new();
+    public static readonly KeepAlive Ping = new();
+}

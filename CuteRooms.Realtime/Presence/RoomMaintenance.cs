@@ -1,0 +1,63 @@
+using CuteRooms.Contracts;
+using CuteRooms.Realtime.Fanout;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace CuteRooms.Realtime.Presence;
+
+/// <summary>
+/// The periodic work of a replica, one Redis call per local room per beat (never per subscriber):
+/// refresh the <c>online</c> entries of live streams, sweep entries left by dead replicas, notice
+/// rooms that expired; and a keep-alive comment to every stream.
+/// </summary>
+public sealed class RoomMaintenance(RoomHub hub, RoomReader reader, IBus bus, IOptions<RealtimeOptions> options, TimeProvider time, ILogger<RoomMaintenance> logger)
+    : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(KeepAliveAsync(stoppingToken), HeartbeatAsync(stoppingToken));
+
+    private async Task KeepAliveAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.KeepAliveInterval, time);
+        while (await Tick(timer, stoppingToken)) hub.BroadcastKeepAlive();
+    }
+
+    private async Task HeartbeatAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.HeartbeatInterval, time);
+        while (await Tick(timer, stoppingToken))
+        {
+            foreach (var (roomId, tokens) in hub.LiveTokens())
+            {
+                try
+                {
+                    switch (await reader.HeartbeatAsync(roomId, tokens))
+                    {
+                        case null:
+                            hub.Dispatch(roomId, new RoomSignal.Ended(Destroyed: false));
+                            break;
+                        case > 0:
+                            await bus.Publish(new PresenceChanged(roomId), stoppingToken);
+                            break;
+                    }
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    logger.LogWarning(exception, "Presence heartbeat of room {RoomId} failed; retrying next beat", roomId);
+                }
+            }
+        }
+    }
+
+    private static async Task<bool> Tick(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

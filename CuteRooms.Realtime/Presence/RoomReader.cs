@@ -1,0 +1,115 @@
+using CuteRooms.Contracts;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace CuteRooms.Realtime.Presence;
+
+public enum ConnectOutcome { Ok, Missing, Forbidden }
+
+/// <summary>The result of opening a stream: whether the token just came online, and the counts to show first.</summary>
+public sealed record Connection(ConnectOutcome Outcome, bool CameOnline = false, PresenceSnapshot? Presence = null);
+
+/// <summary>
+/// What Realtime reads and writes in Redis: membership at connect, the <c>online</c> set, and
+/// message ranges for replay and gap filling. The Api stays the only writer of room content;
+/// <c>online</c> is ours, and it shares the room's expiry without extending it.
+/// </summary>
+public sealed class RoomReader(IConnectionMultiplexer redis, IOptions<RealtimeOptions> options, TimeProvider time)
+{
+    // KEYS: meta, members, online. ARGV: token, now (ms), online cutoff (ms).
+    private const string ConnectScript = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
+        if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return { 'forbidden' } end
+        local seen = redis.call('ZSCORE', KEYS[3], ARGV[1])
+        local wasOnline = seen and tonumber(seen) >= tonumber(ARGV[3])
+        redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
+        local pttl = redis.call('PTTL', KEYS[1])
+        if pttl > 0 then redis.call('PEXPIRE', KEYS[3], pttl) end
+        return { 'ok', wasOnline and 0 or 1, redis.call('ZCOUNT', KEYS[3], ARGV[3], '+inf'), redis.call('SCARD', KEYS[2]), pttl }
+        """;
+
+    // KEYS: meta, members, online. ARGV: now (ms), online cutoff (ms), tokens of live local streams...
+    // Returns -1 when the room is gone, else how many stale entries were swept.
+    private const string HeartbeatScript = """
+        local pttl = redis.call('PTTL', KEYS[1])
+        if pttl == -2 then return -1 end
+        for i = 3, #ARGV do redis.call('ZADD', KEYS[3], ARGV[1], ARGV[i]) end
+        local swept = redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[2])
+        if pttl > 0 then redis.call('PEXPIRE', KEYS[3], pttl) end
+        return swept
+        """;
+
+    // KEYS: meta, members, online. ARGV: online cutoff (ms).
+    private const string PresenceScript = """
+        local pttl = redis.call('PTTL', KEYS[1])
+        if pttl == -2 then return false end
+        return { redis.call('ZCOUNT', KEYS[3], ARGV[1], '+inf'), redis.call('SCARD', KEYS[2]), pttl }
+        """;
+
+    private IDatabase Db => redis.GetDatabase();
+
+    public async Task<Connection> ConnectAsync(string roomId, string token)
+    {
+        var now = time.GetUtcNow();
+        var values = (RedisResult[])(await Db.ScriptEvaluateAsync(ConnectScript, PresenceKeys(roomId),
+            [token, now.ToUnixTimeMilliseconds(), OnlineCutoff(now)]))!;
+        return (string?)values[0] switch
+        {
+            "missing" => new Connection(ConnectOutcome.Missing),
+            "forbidden" => new Connection(ConnectOutcome.Forbidden),
+            _ => new Connection(ConnectOutcome.Ok, (long)values[1] == 1,
+                new PresenceSnapshot((long)values[2], (long)values[3], ExpiresAt(now, (long)values[4]))),
+        };
+    }
+
+    /// <summary>The token's last local stream closed; true when it was online until now.</summary>
+    public Task<bool> DisconnectAsync(string roomId, string token) =>
+        Db.SortedSetRemoveAsync(new RoomKeys(roomId).Online, token);
+
+    /// <summary>Refreshes the live tokens, sweeps stale ones; null when the room is gone, else how many were swept.</summary>
+    public async Task<long?> HeartbeatAsync(string roomId, IReadOnlyCollection<string> liveTokens)
+    {
+        var now = time.GetUtcNow();
+        var args = new RedisValue[liveTokens.Count + 2];
+        args[0] = now.ToUnixTimeMilliseconds();
+        args[1] = OnlineCutoff(now);
+        var i = 2;
+        foreach (var token in liveTokens) args[i++] = token;
+        var swept = (long)await Db.ScriptEvaluateAsync(HeartbeatScript, PresenceKeys(roomId), args);
+        return swept < 0 ? null : swept;
+    }
+
+    public async Task<PresenceSnapshot?> ReadPresenceAsync(string roomId)
+    {
+        var now = time.GetUtcNow();
+        var result = await Db.ScriptEvaluateAsync(PresenceScript, PresenceKeys(roomId), [OnlineCutoff(now)]);
+        if (result.IsNull) return null;
+        var values = (RedisResult[])result!;
+        return new PresenceSnapshot((long)values[0], (long)values[1], ExpiresAt(now, (long)values[2]));
+    }
+
+    /// <summary>Messages after <paramref name="afterId"/> (exclusive) up to <paramref name="untilId"/> (inclusive; null = newest), oldest first.</summary>
+    public async Task<IReadOnlyList<MessageResponse>> ReadAfterAsync(string roomId, string afterId, string? untilId, int? count = null)
+    {
+        var entries = await Db.StreamRangeAsync(new RoomKeys(roomId).Messages, "(" + afterId, untilId ?? "+",
+            count ?? options.Value.MaxReplay);
+        return Array.ConvertAll(entries, entry => MessageFields.ToMessage(entry.Id!, field => entry[field]));
+    }
+
+    /// <summary>The id of the room's newest message, or 0-0 for an empty room.</summary>
+    public async Task<Streams.StreamPosition> ReadTailAsync(string roomId)
+    {
+        var newest = await Db.StreamRangeAsync(new RoomKeys(roomId).Messages, "-", "+", 1, Order.Descending);
+        return newest.Length == 0 ? default : Streams.StreamPosition.Parse(newest[0].Id);
+    }
+
+    private long OnlineCutoff(DateTimeOffset now) => (now - options.Value.OnlineStaleAfter).ToUnixTimeMilliseconds();
+
+    private static DateTimeOffset? ExpiresAt(DateTimeOffset now, long pttl) => pttl > 0 ? now.AddMilliseconds(pttl) : null;
+
+    private static RedisKey[] PresenceKeys(string roomId)
+    {
+        var keys = new RoomKeys(roomId);
+        return [keys.Meta, keys.Members, keys.Online];
+    }
+}

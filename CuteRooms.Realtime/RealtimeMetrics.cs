@@ -1,0 +1,33 @@
+using System.Diagnostics.Metrics;
+
+namespace CuteRooms.Realtime;
+
+/// <summary>Connections, deliveries and fan-out latency, on the <c>CuteRooms.Realtime</c> meter.</summary>
+public sealed class RealtimeMetrics
+{
+    public const string MeterName = "CuteRooms.Realtime";
+
+    private readonly UpDownCounter<long> connections;
+    private readonly Counter<long> deliveries;
+    private readonly Counter<long> fellBehind;
+    private readonly Counter<long> gapsFilled;
+    private readonly Histogram<double> fanOutLatency;
+
+    public RealtimeMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        connections = meter.CreateUpDownCounter<long>("cuterooms.realtime.connections", description: "Open SSE streams on this replica");
+        deliveries = meter.CreateCounter<long>("cuterooms.realtime.deliveries", description: "Messages queued to subscribers");
+        fellBehind = meter.CreateCounter<long>("cuterooms.realtime.subscribers_fell_behind", description: "Streams closed because their outbox was full");
+        gapsFilled = meter.CreateCounter<long>("cuterooms.realtime.gaps_filled", description: "Missed or reordered events recovered from the stream");
+        fanOutLatency = meter.CreateHistogram<double>("cuterooms.realtime.fanout.duration", unit: "ms",
+            description: "From a message being stored to its being queued to every local subscriber");
+    }
+
+    public void Connected() => connections.Add(1);
+    public void Disconnected() => connections.Add(-1);
+    public void Delivered(int count) => deliveries.Add(count);
+    public void SubscriberFellBehind() => fellBehind.Add(1);
+    public void GapFilled() => gapsFilled.Add(1);
+    public void FanOutCompleted(TimeSpan sinceStored) => fanOutLatency.Record(sinceStored.TotalMilliseconds);
+}
