@@ -12,6 +12,10 @@ builder.AddGatekeeper();           // admits a browser to a room before its page
 builder.AddGateway();              // same-origin proxy: /api/** → Api, /realtime/** → Realtime
 builder.Services.AddRazorComponents(); // static server rendering only: pages work without JavaScript
 
+// Run from build output in any environment (the AppHost, tests) the static assets and their
+// compressed copies live in the build's manifest; published output has none and this does nothing.
+builder.WebHost.UseStaticWebAssets();
+
 var app = builder.Build();
 
 if (!app.Environment.IsDevelopment())
