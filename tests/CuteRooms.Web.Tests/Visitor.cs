@@ -1,0 +1,103 @@
+using System.Text.RegularExpressions;
+
+namespace CuteRooms.Web.Tests;
+
+/// <summary>
+/// One person with their own browser context (cookies, so their own token) and one tab, with the
+/// few moves the tests need on the lobby and the room page.
+/// </summary>
+public sealed partial class Visitor : IAsyncDisposable
+{
+    private Visitor(IBrowserContext context, IPage page)
+    {
+        Context = context;
+        Page = page;
+    }
+
+    public IBrowserContext Context { get; }
+    public IPage Page { get; }
+
+    /// <summary>Dialogs (alert, confirm) the page opened; an injected script would show up here.</summary>
+    public List<string> Dialogs { get; } = [];
+
+    /// <summary>Uncaught script errors and console errors, shown when a test fails on the page's behaviour.</summary>
+    public List<string> ScriptErrors { get; } = [];
+
+    public static async Task<Visitor> ArriveAsync(SystemFixture system, bool javaScript = true, ViewportSize? viewport = null)
+    {
+        var context = await system.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = system.WebEndpoint.ToString(),
+            JavaScriptEnabled = javaScript,
+            ViewportSize = viewport ?? BrowserSettings.Desktop,
+            ColorScheme = ColorScheme.Dark,
+        });
+        var page = await context.NewPageAsync();
+        var visitor = new Visitor(context, page);
+        page.Dialog += async (_, dialog) =>
+        {
+            visitor.Dialogs.Add($"{dialog.Type}: {dialog.Message}");
+            await dialog.DismissAsync();
+        };
+        page.PageError += (_, error) => visitor.ScriptErrors.Add(error);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error") visitor.ScriptErrors.Add(message.Text);
+        };
+        return visitor;
+    }
+
+    // --- lobby ------------------------------------------------------------------------------------
+
+    /// <summary>Creates a room through the lobby's form and returns its link (the visitor is then in it).</summary>
+    public async Task<string> CreateRoomAsync(string name = "Tea & biscuits")
+    {
+        await Page.GotoAsync("/");
+        await Page.GetByLabel("Name").FillAsync(name);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Create room" }).ClickAsync();
+        await Page.WaitForURLAsync(RoomUrl());
+        return Page.Url;
+    }
+
+    /// <summary>The lobby's notice (why the visitor was sent back), a status region.</summary>
+    public ILocator Notice => Page.Locator("[role=status][data-notice]");
+
+    // --- room -------------------------------------------------------------------------------------
+
+    public async Task OpenAsync(string link) => await Page.GotoAsync(link);
+
+    public ILocator Messages => Page.Locator("#messages > li");
+
+    public ILocator Message(string text) => Messages.Filter(new() { Has = Page.Locator("[data-text]", new() { HasTextString = text }) });
+
+    public ILocator Online => Page.Locator("#online-count");
+
+    public ILocator Connection => Page.Locator("#connection");
+
+    public async Task WaitUntilLiveAsync()
+    {
+        try
+        {
+            await Expect(Connection).ToHaveAttributeAsync("data-state", "live");
+        }
+        catch (PlaywrightException exception) when (ScriptErrors.Count > 0)
+        {
+            throw new PlaywrightException($"{exception.Message}\nScript errors:\n{string.Join("\n", ScriptErrors)}", exception);
+        }
+    }
+
+    /// <summary>Types into the composer and presses Enter, as a person would.</summary>
+    public async Task SendAsync(string text)
+    {
+        var composer = Page.GetByRole(AriaRole.Textbox, new() { Name = "Message" });
+        await composer.FillAsync(text);
+        await composer.PressAsync("Enter");
+    }
+
+    public static Regex RoomUrl() => RoomUrlPattern();
+
+    [GeneratedRegex(@"/room/[A-Za-z0-9_-]{21}$")]
+    private static partial Regex RoomUrlPattern();
+
+    public async ValueTask DisposeAsync() => await Context.DisposeAsync();
+}
