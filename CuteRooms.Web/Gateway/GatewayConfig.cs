@@ -1,0 +1,56 @@
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace CuteRooms.Web.Gateway;
+
+/// <summary>
+/// The gateway's route table. Only <c>/api/**</c> and <c>/realtime/**</c> are forwarded; the Api's
+/// <c>/internal/**</c> (the gatekeeper's admission call) is deliberately absent.
+/// </summary>
+public static class GatewayConfig
+{
+    public const string ApiCluster = "api";
+    public const string RealtimeCluster = "realtime";
+
+    public static IReadOnlyList<RouteConfig> Routes { get; } =
+    [
+        new() { RouteId = "api", ClusterId = ApiCluster, Match = new() { Path = "/api/{**catch-all}" } },
+        new() { RouteId = "realtime", ClusterId = RealtimeCluster, Match = new() { Path = "/realtime/{**catch-all}" } },
+    ];
+
+    public static IReadOnlyList<ClusterConfig> Clusters(IConfiguration configuration, GatewayOptions options)
+    {
+        var request = new ForwarderRequestConfig { ActivityTimeout = options.ActivityTimeout };
+        return
+        [
+            new() { ClusterId = ApiCluster, Destinations = Destinations(configuration, ApiCluster), HttpRequest = request },
+            new() { ClusterId = RealtimeCluster, Destinations = Destinations(configuration, RealtimeCluster), HttpRequest = request },
+        ];
+    }
+
+    /// <summary>
+    /// Every endpoint of a service in Aspire's format (<c>services:{name}:http:0..N</c>, and https):
+    /// several Realtime replicas each become a destination and streams are balanced across them.
+    /// </summary>
+    public static IReadOnlyDictionary<string, DestinationConfig> Destinations(IConfiguration configuration, string service)
+    {
+        var destinations = new Dictionary<string, DestinationConfig>();
+        foreach (var scheme in new[] { "https", "http" })
+        {
+            var endpoints = configuration.GetSection($"services:{service}:{scheme}").GetChildren()
+                .Where(endpoint => !string.IsNullOrWhiteSpace(endpoint.Value))
+                .OrderBy(endpoint => int.TryParse(endpoint.Key, out var index) ? index : int.MaxValue);
+            foreach (var endpoint in endpoints)
+            {
+                if (!Uri.TryCreate(endpoint.Value, UriKind.Absolute, out var address))
+                    throw new InvalidOperationException($"services:{service}:{scheme}:{endpoint.Key} is not an absolute URL: '{endpoint.Value}'.");
+                destinations[$"{service}/{scheme}/{endpoint.Key}"] = new DestinationConfig { Address = address.ToString() };
+            }
+        }
+
+        return destinations.Count > 0
+            ? destinations
+            : throw new InvalidOperationException(
+                $"No endpoint of '{service}': set services__{service}__http__0 (run the system through CuteRooms.AppHost).");
+    }
+}

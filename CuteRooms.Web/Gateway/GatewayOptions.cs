@@ -1,0 +1,16 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CuteRooms.Web.Gateway;
+
+/// <summary>Settings of the same-origin gateway, from the <c>Gateway</c> configuration section; validated on start.</summary>
+public sealed class GatewayOptions
+{
+    public const string SectionName = "Gateway";
+
+    /// <summary>
+    /// How long a proxied response may stay silent before it is cut. Realtime writes a heartbeat
+    /// comment every 15 s, so an idle SSE stream stays well inside this.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:20", "01:00:00")]
+    public TimeSpan ActivityTimeout { get; set; } = TimeSpan.FromSeconds(100);
+}

@@ -1,0 +1,41 @@
+using CuteRooms.Contracts;
+
+namespace CuteRooms.Web.Gateway;
+
+/// <summary>
+/// The browser talks to one origin: this gateway forwards <c>/api/**</c> to the Api and
+/// <c>/realtime/**</c> (SSE) to the Realtime replicas. YARP streams responses without buffering and
+/// passes cookies and <c>Last-Event-ID</c> through; it adds <c>X-Forwarded-For</c> for the Api's limits.
+/// </summary>
+public static class GatewaySetup
+{
+    public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<GatewayOptions>()
+            .BindConfiguration(GatewayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddProblemDetails();
+
+        // The route table is built once from configuration; a missing service endpoint fails the start.
+        var options = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new();
+        builder.Services.AddReverseProxy()
+            .LoadFromMemory(GatewayConfig.Routes, GatewayConfig.Clusters(builder.Configuration, options));
+        return builder;
+    }
+
+    public static WebApplication MapGateway(this WebApplication app)
+    {
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.Use(CrossSiteRequestGuard.InvokeAsync);
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+
+        // Not in the route table anyway; answered here explicitly so that no later catch-all
+        // (a page, a fallback) can ever serve the Api's internal surface to a browser.
+        app.Map("/internal/{**rest}", () => TypedResults.Problem(
+            detail: "Nothing is here.", statusCode: StatusCodes.Status404NotFound, title: "Not found", type: ProblemTypes.NotFound));
+        return app;
+    }
+}

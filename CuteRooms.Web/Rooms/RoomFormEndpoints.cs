@@ -1,0 +1,70 @@
+using System.Net;
+using Microsoft.AspNetCore.Antiforgery;
+using CuteRooms.Contracts;
+using CuteRooms.Web.Gatekeeper;
+using CuteRooms.Web.Lobby;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CuteRooms.Web.Rooms;
+
+/// <summary>
+/// The room page's forms when JavaScript is off: plain posts (antiforgery-checked, as every form
+/// binding is) that call the Api with the browser's cookie and redirect (post/redirect/get).
+/// With JavaScript the page calls <c>/api/**</c> through the gateway instead.
+/// </summary>
+public static class RoomFormEndpoints
+{
+    public static WebApplication MapRoomForms(this WebApplication app)
+    {
+        var room = app.MapGroup("/room/{id}").AddEndpointFilter(RequireAntiforgeryToken);
+        room.MapPost("/messages", PostMessageAsync);
+        room.MapPost("/destroy", DestroyAsync);
+        return app;
+    }
+
+    internal static async Task<RedirectHttpResult> PostMessageAsync(
+        string id, [FromForm] string? text, HttpRequest request, CuteRoomsApiClient api, CancellationToken cancellationToken)
+    {
+        if (MemberTokenOf(request) is not { } token) return BackToRoom(id, RoomProblems.NotAdmitted);
+
+        var posted = await api.PostMessageAsync(id, token, text ?? "", cancellationToken);
+        if (posted.IsSuccess) return BackToRoom(id, problem: null);
+        return posted.Status == HttpStatusCode.NotFound
+            ? ToLobby(LobbyNotices.RoomNotFound)
+            : BackToRoom(id, RoomProblems.CodeOf(posted.Problem));
+    }
+
+    internal static async Task<RedirectHttpResult> DestroyAsync(
+        string id, HttpRequest request, CuteRoomsApiClient api, CancellationToken cancellationToken)
+    {
+        if (MemberTokenOf(request) is not { } token) return BackToRoom(id, RoomProblems.NotAdmitted);
+
+        var destroyed = await api.DestroyRoomAsync(id, token, cancellationToken);
+        if (destroyed.IsSuccess) return ToLobby(LobbyNotices.RoomDestroyed);
+        return destroyed.Status == HttpStatusCode.NotFound
+            ? ToLobby(LobbyNotices.RoomNotFound)
+            : BackToRoom(id, RoomProblems.CodeOf(destroyed.Problem));
+    }
+
+    // Checked here for every form of the group, also those without fields to bind (destroy), which
+    // the framework's antiforgery check would otherwise let pass: fail closed.
+    private static async ValueTask<object?> RequireAntiforgeryToken(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var antiforgery = context.HttpContext.RequestServices.GetRequiredService<IAntiforgery>();
+        if (!await antiforgery.IsRequestValidAsync(context.HttpContext))
+        {
+            return TypedResults.Problem("The form has expired; reload the page and try again.",
+                statusCode: StatusCodes.Status400BadRequest, title: "Form expired", type: ProblemTypes.MalformedRequest);
+        }
+        return await next(context);
+    }
+
+    private static string? MemberTokenOf(HttpRequest request) =>
+        request.Cookies.TryGetValue(AuthCookie.Name, out var token) && RoomIds.IsValid(token) ? token : null;
+
+    private static RedirectHttpResult BackToRoom(string id, string? problem) =>
+        TypedResults.LocalRedirect(problem is null ? RoomPaths.Page(id) : $"{RoomPaths.Page(id)}?problem={problem}");
+
+    private static RedirectHttpResult ToLobby(string notice) => TypedResults.LocalRedirect(LobbyNotices.Url(notice));
+}
