@@ -19,11 +19,12 @@ public static class ApiProblems
         "Room is full", "The room has reached its member limit.");
 
     public static ValidationProblem Invalid(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] },
-            title: "The request is not valid", type: ProblemTypes.ValidationFailed);
+        Invalid(new Dictionary<string, string[]> { [field] = [message] });
 
     public static ValidationProblem Invalid(Dictionary<string, string[]> errors) =>
-        TypedResults.ValidationProblem(errors, title: "The request is not valid", type: ProblemTypes.ValidationFailed);
+        TypedResults.ValidationProblem(errors,
+            detail: string.Join(" ", errors.Select(error => $"{error.Key}: {string.Join(" ", error.Value)}")),
+            title: "The request is not valid", type: ProblemTypes.ValidationFailed);
 
     private static ProblemHttpResult Problem(int status, string type, string title, string detail) =>
         TypedResults.Problem(detail, statusCode: status, title: title, type: type);

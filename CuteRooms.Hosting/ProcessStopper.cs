@@ -1,0 +1,69 @@
+using System.Diagnostics;
+
+namespace CuteRooms.Hosting;
+
+/// <summary>
+/// Stops children the way an orchestrator should: SIGTERM one by one in the order given (reverse start
+/// order), within one shared grace period; then SIGKILL the whole tree of whatever is left, and any
+/// process that was below a child when we started stopping (RabbitMQ's beam.smp under its shell script).
+/// </summary>
+internal static class ProcessStopper
+{
+    public static async Task StopAsync(IReadOnlyList<ChildProcess> children, TimeSpan grace)
+    {
+        var running = children.Where(child => !child.HasExited).ToList();
+        if (running.Count == 0)
+        {
+            return;
+        }
+        // Snapshot the trees first: once a parent is gone its orphans are no longer found under it.
+        var descendants = running.SelectMany(child => child.Descendants()).ToList();
+
+        var clock = Stopwatch.StartNew();
+        foreach (var child in running)
+        {
+            child.Terminate();
+            var left = grace - clock.Elapsed;
+            if (left > TimeSpan.Zero)
+            {
+                await Task.WhenAny(child.Exited, Task.Delay(left));
+            }
+        }
+
+        foreach (var child in running.Where(child => !child.HasExited))
+        {
+            child.Kill();
+        }
+        await Task.WhenAny(Task.WhenAll(running.Select(child => child.Exited)), Task.Delay(TimeSpan.FromSeconds(3)));
+        Sweep(descendants);
+    }
+
+    /// <summary>Synchronous last resort (process exit, unhandled exception): SIGTERM, a short wait, SIGKILL.</summary>
+    public static void StopNow(IReadOnlyList<ChildProcess> children, TimeSpan grace)
+    {
+        var running = children.Where(child => !child.HasExited).ToList();
+        if (running.Count == 0)
+        {
+            return;
+        }
+        var descendants = running.SelectMany(child => child.Descendants()).ToList();
+        foreach (var child in running)
+        {
+            child.Terminate();
+        }
+        Task.WaitAny([Task.WhenAll(running.Select(child => child.Exited))], grace);
+        foreach (var child in running.Where(child => !child.HasExited))
+        {
+            child.Kill();
+        }
+        Sweep(descendants);
+    }
+
+    private static void Sweep(IEnumerable<ProcessIdentity> descendants)
+    {
+        foreach (var process in descendants.Where(process => process.IsAlive))
+        {
+            ChildProcess.KillNow(process.Pid);
+        }
+    }
+}

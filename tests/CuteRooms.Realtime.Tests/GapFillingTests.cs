@@ -1,0 +1,92 @@
+using System.Text;
+using CuteRooms.Contracts;
+using CuteRooms.Realtime.Fanout;
+using CuteRooms.Realtime.Presence;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace CuteRooms.Realtime.Tests;
+
+/// <summary>
+/// A replica that misses or reorders events must still deliver the room's stream in order, once.
+/// Here one replica's hub runs in the test against the real Redis, and the test plays the broker.
+/// </summary>
+public sealed class GapFillingTests(SystemFixture system) : IAsyncDisposable
+{
+    private readonly ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    [Fact]
+    public async Task A_replica_that_missed_events_reads_them_from_the_stream_before_the_one_it_got()
+    {
+        var (hub, room, token, subscriber) = await JoinedSubscriberAsync();
+        var posted = new List<MessageResponse>();
+        for (var i = 0; i < 3; i++) posted.Add(await system.Api.PostAsync(room, token, $"m{i}"));
+
+        hub.Dispatch(room, new RoomSignal.Posted(new MessagePosted(room, posted[1].Id, posted[2])));
+
+        Assert.Equal(posted.Select(message => message.Id), await ReadMessageIdsAsync(subscriber, 3));
+    }
+
+    [Fact]
+    public async Task An_event_that_arrives_after_its_gap_was_filled_is_not_delivered_twice()
+    {
+        var (hub, room, token, subscriber) = await JoinedSubscriberAsync();
+        var first = await system.Api.PostAsync(room, token, "first");
+        var second = await system.Api.PostAsync(room, token, "second");
+        var third = await system.Api.PostAsync(room, token, "third");
+
+        hub.Dispatch(room, new RoomSignal.Posted(new MessagePosted(room, first.Id, second)));
+        hub.Dispatch(room, new RoomSignal.Posted(new MessagePosted(room, null, first)));
+        hub.Dispatch(room, new RoomSignal.Posted(new MessagePosted(room, second.Id, third)));
+
+        Assert.Equal([first.Id, second.Id, third.Id], await ReadMessageIdsAsync(subscriber, 3));
+        hub.BroadcastKeepAlive();
+        Assert.Empty(await ReadMessageIdsAsync(subscriber, 1, TimeSpan.FromSeconds(1)));
+    }
+
+    private async Task<(RoomHub Hub, string Room, string Token, Subscriber Subscriber)> JoinedSubscriberAsync()
+    {
+        var redis = await ConnectionMultiplexer.ConnectAsync(system.App.RedisConnectionString);
+        var options = Options.Create(new RealtimeOptions());
+        var reader = new RoomReader(redis, options, TimeProvider.System);
+        var hub = new RoomHub(reader, new RealtimeMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+            NullLogger<RoomHub>.Instance, TimeProvider.System, options);
+
+        var room = (await system.Api.CreateRoomAsync()).Id;
+        var token = await system.Api.AdmitAsync(room);
+        var subscriber = new Subscriber(room, token, outboxCapacity: 64);
+        hub.Join(subscriber, lastEventId: null);
+
+        // The keep-alive comes out once the pump has taken the join in.
+        hub.BroadcastKeepAlive();
+        Assert.True(await subscriber.Frames.WaitToReadAsync(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token));
+        subscriber.Frames.TryRead(out _);
+        return (hub, room, token, subscriber);
+    }
+
+    private static async Task<List<string>> ReadMessageIdsAsync(Subscriber subscriber, int count, TimeSpan? timeout = null)
+    {
+        var ids = new List<string>();
+        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(5));
+        try
+        {
+            while (ids.Count < count && await subscriber.Frames.WaitToReadAsync(deadline.Token))
+            {
+                while (ids.Count < count && subscriber.Frames.TryRead(out var frame))
+                {
+                    if (frame.Id is not null) ids.Add(frame.Id);
+                    else Assert.StartsWith(": keep-alive", Encoding.UTF8.GetString(frame.Bytes.Span));
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        return ids;
+    }
+
+    public async ValueTask DisposeAsync() => await services.DisposeAsync();
+}

@@ -1,0 +1,51 @@
+using CuteRooms.Contracts;
+
+namespace CuteRooms.Realtime.Tests;
+
+public sealed class PresenceTests(SystemFixture system)
+{
+    [Fact]
+    public async Task Online_rises_when_a_stream_opens_and_falls_within_five_seconds_after_it_closes()
+    {
+        var room = await system.Api.CreateRoomAsync();
+        var observerToken = await system.Api.AdmitAsync(room.Id);
+        var visitorToken = await system.Api.AdmitAsync(room.Id);
+        await using var observer = await SseSubscription.OpenAsync(system.Replica(0), room.Id, observerToken);
+        Assert.NotNull(await observer.PresenceAsync(p => p.Online == 1 && p.Members == 2, TimeSpan.FromSeconds(5)));
+
+        var visitor = await SseSubscription.OpenAsync(system.Replica(1), room.Id, visitorToken);
+        Assert.NotNull(await observer.PresenceAsync(p => p.Online == 2, TimeSpan.FromSeconds(5)));
+        Assert.Equal(2, (await system.Api.GetRoomAsync(room.Id)).Online);
+
+        await visitor.DisposeAsync();
+        Assert.NotNull(await observer.PresenceAsync(p => p.Online == 1, TimeSpan.FromSeconds(5)));
+        Assert.Equal(1, (await system.Api.GetRoomAsync(room.Id)).Online);
+    }
+
+    [Fact]
+    public async Task Joined_rises_when_someone_is_admitted()
+    {
+        var room = await system.Api.CreateRoomAsync();
+        var observerToken = await system.Api.AdmitAsync(room.Id);
+        await using var observer = await SseSubscription.OpenAsync(system.Replica(1), room.Id, observerToken);
+        Assert.NotNull(await observer.PresenceAsync(p => p.Members == 1, TimeSpan.FromSeconds(5)));
+
+        await system.Api.AdmitAsync(room.Id);
+
+        Assert.NotNull(await observer.PresenceAsync(p => p.Members == 2 && p.Online == 1, TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task Two_streams_of_one_member_count_as_one_online()
+    {
+        var room = await system.Api.CreateRoomAsync();
+        var token = await system.Api.AdmitAsync(room.Id);
+        await using var first = await SseSubscription.OpenAsync(system.Replica(0), room.Id, token);
+        await using var second = await SseSubscription.OpenAsync(system.Replica(0), room.Id, token);
+
+        var presence = await second.PresenceAsync(_ => true, TimeSpan.FromSeconds(5));
+
+        Assert.Equal(1, presence!.Online);
+        Assert.Equal(1, (await system.Api.GetRoomAsync(room.Id)).Online);
+    }
+}

@@ -1,0 +1,36 @@
+using CuteRooms.Contracts;
+
+namespace CuteRooms.Realtime.Tests;
+
+public sealed class RoomEndTests(SystemFixture system)
+{
+    [Fact]
+    public async Task A_destroyed_room_sends_destroyed_to_all_three_open_streams_and_ends_them()
+    {
+        var room = await system.Api.CreateRoomAsync();
+        var tokens = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => system.Api.AdmitAsync(room.Id)));
+        var streams = await Task.WhenAll(tokens.Select((token, i) => SseSubscription.OpenAsync(system.Replica(i % 2), room.Id, token)));
+
+        using var destroy = new HttpRequestMessage(HttpMethod.Delete, $"api/rooms/{room.Id}");
+        destroy.Headers.Add("Cookie", $"{AuthCookie.Name}={tokens[0]}");
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, (await system.Api.SendAsync(destroy)).StatusCode);
+
+        foreach (var stream in streams)
+        {
+            Assert.NotNull(await stream.NextAsync(RoomEventTypes.Destroyed, TimeSpan.FromSeconds(5)));
+            await stream.Ended.WaitAsync(TimeSpan.FromSeconds(5));
+            await stream.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task An_expired_room_sends_expired_to_its_open_streams_and_ends_them()
+    {
+        var room = await system.Api.CreateRoomAsync(ttlSeconds: 2);
+        var token = await system.Api.AdmitAsync(room.Id);
+        await using var stream = await SseSubscription.OpenAsync(system.Replica(0), room.Id, token);
+
+        Assert.NotNull(await stream.NextAsync(RoomEventTypes.Expired, TimeSpan.FromSeconds(10)));
+        await stream.Ended.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+}

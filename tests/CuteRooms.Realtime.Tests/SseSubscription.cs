@@ -1,0 +1,114 @@
+using System.Net;
+using System.Net.ServerSentEvents;
+using System.Text.Json;
+using System.Threading.Channels;
+using CuteRooms.Contracts;
+
+namespace CuteRooms.Realtime.Tests;
+
+/// <summary>A test's SSE client: one stream of a room, its events queued for the test to read.</summary>
+public sealed class SseSubscription : IAsyncDisposable
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly Channel<SseItem<string>> events = Channel.CreateUnbounded<SseItem<string>>();
+    private readonly CancellationTokenSource stop = new();
+    private readonly HttpResponseMessage response;
+    private readonly Task reading;
+
+    private SseSubscription(HttpResponseMessage response)
+    {
+        this.response = response;
+        reading = Task.Run(ReadAsync);
+    }
+
+    /// <summary>Completes when the server ended the stream.</summary>
+    public Task Ended => reading;
+
+    public static async Task<SseSubscription> OpenAsync(Uri realtime, string roomId, string token, string? lastEventId = null)
+    {
+        var response = await SendAsync(realtime, roomId, token, lastEventId);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return new SseSubscription(response);
+    }
+
+    public static async Task<HttpResponseMessage> SendAsync(Uri realtime, string roomId, string? token, string? lastEventId = null)
+    {
+        var http = new HttpClient { BaseAddress = realtime, Timeout = Timeout.InfiniteTimeSpan };
+        var request = new HttpRequestMessage(HttpMethod.Get, $"realtime/rooms/{roomId}/events");
+        if (token is not null) request.Headers.Add("Cookie", $"{AuthCookie.Name}={token}");
+        if (lastEventId is not null) request.Headers.Add("Last-Event-ID", lastEventId);
+        return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+    }
+
+    private async Task ReadAsync()
+    {
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(stop.Token);
+            await foreach (var item in SseParser.Create(body).EnumerateAsync(stop.Token))
+            {
+                await events.Writer.WriteAsync(item);
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException or HttpRequestException)
+        {
+            // closed by the test or the server
+        }
+        finally
+        {
+            events.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>The next event of <paramref name="type"/>, skipping others; null when the stream ended or time ran out.</summary>
+    public async Task<SseItem<string>?> NextAsync(string type, TimeSpan? timeout = null)
+    {
+        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        try
+        {
+            while (await events.Reader.WaitToReadAsync(deadline.Token))
+            {
+                while (events.Reader.TryRead(out var item))
+                {
+                    if (item.EventType == type) return item;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        return null;
+    }
+
+    public async Task<List<MessageResponse>> MessagesAsync(int count, TimeSpan? timeout = null)
+    {
+        var messages = new List<MessageResponse>(count);
+        while (messages.Count < count && await NextAsync(RoomEventTypes.Message, timeout) is { } item)
+        {
+            var message = JsonSerializer.Deserialize<MessageResponse>(item.Data, Json)!;
+            Assert.Equal(message.Id, item.EventId);
+            messages.Add(message);
+        }
+        return messages;
+    }
+
+    /// <summary>Waits for a <c>presence</c> event that satisfies <paramref name="condition"/>.</summary>
+    public async Task<PresenceSnapshot?> PresenceAsync(Func<PresenceSnapshot, bool> condition, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < until && await NextAsync(RoomEventTypes.Presence, until - DateTime.UtcNow) is { } item)
+        {
+            var presence = JsonSerializer.Deserialize<PresenceSnapshot>(item.Data, Json)!;
+            if (condition(presence)) return presence;
+        }
+        return null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        response.Dispose();
+        await reading;
+        stop.Dispose();
+    }
+}
