@@ -21,10 +21,22 @@ public static class GatewayConfig
     public static IReadOnlyList<ClusterConfig> Clusters(IConfiguration configuration, GatewayOptions options)
     {
         var request = new ForwarderRequestConfig { ActivityTimeout = options.ActivityTimeout };
+        // A replica that died must leave the rotation: least-requests balancing would otherwise keep
+        // choosing it (it has no streams), and every browser reconnecting to it would fail again.
+        var health = new HealthCheckConfig
+        {
+            Active = new ActiveHealthCheckConfig
+            {
+                Enabled = true,
+                Interval = options.HealthCheckInterval,
+                Timeout = TimeSpan.FromSeconds(5),
+                Path = ServiceDefaultsExtensions.AlivenessEndpointPath,
+            },
+        };
         return
         [
-            new() { ClusterId = ApiCluster, Destinations = Destinations(configuration, ApiCluster), HttpRequest = request },
-            new() { ClusterId = RealtimeCluster, Destinations = Destinations(configuration, RealtimeCluster), HttpRequest = request },
+            new() { ClusterId = ApiCluster, Destinations = Destinations(configuration, ApiCluster), HttpRequest = request, HealthCheck = health },
+            new() { ClusterId = RealtimeCluster, Destinations = Destinations(configuration, RealtimeCluster), HttpRequest = request, HealthCheck = health },
         ];
     }
 

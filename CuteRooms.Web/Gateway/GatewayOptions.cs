@@ -13,4 +13,8 @@ public sealed class GatewayOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:20", "01:00:00")]
     public TimeSpan ActivityTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>How often each destination's <c>/alive</c> is probed; two misses in a row take it out of rotation.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -198,13 +198,22 @@ function start(root) {
     el.problem.hidden = !text;
   }
 
-  let sending = false;
-  el.composer.addEventListener("submit", async (event) => {
+  // Sends go out one after another, so two quick messages are stored in the order typed. The
+  // composer is cleared at once; a message that fails comes back into it if it is still empty.
+  let outbox = Promise.resolve();
+  el.composer.addEventListener("submit", (event) => {
     event.preventDefault();
     const text = el.text.value.trim();
-    if (!text || sending || ended) return;
-    sending = true;
-    showProblem("");
+    if (!text || ended) return;
+    el.text.value = "";
+    updateCounter();
+    el.text.focus();
+    outbox = outbox.then(() => send(text));
+  });
+
+  async function send(text) {
+    if (ended) return;
+    let problem = "";
     try {
       const response = await fetch(`${api}/messages`, {
         method: "POST",
@@ -213,21 +222,18 @@ function start(root) {
       });
       if (response.ok) {
         addMessage(await response.json());
-        el.text.value = "";
-        updateCounter();
-      } else if (response.status === 404) {
-        end("room-not-found", "This room is gone.");
-      } else {
-        const problem = await response.json().catch(() => null);
-        showProblem(problem?.detail ?? problem?.title ?? "That didn't send; please try again.");
+        showProblem("");
+        return;
       }
+      if (response.status === 404) { end("room-not-found", "This room is gone."); return; }
+      const details = await response.json().catch(() => null);
+      problem = details?.detail ?? details?.title ?? "That didn't send; please try again.";
     } catch {
-      showProblem("You seem to be offline; your message was not sent.");
-    } finally {
-      sending = false;
-      el.text.focus();
+      problem = "You seem to be offline; your message was not sent.";
     }
-  });
+    showProblem(problem);
+    if (!el.text.value) { el.text.value = text; updateCounter(); }
+  }
 
   // --- copy link and destroy ------------------------------------------------------------------
 
