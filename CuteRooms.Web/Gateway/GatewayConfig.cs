@@ -22,15 +22,21 @@ public static class GatewayConfig
     {
         var request = new ForwarderRequestConfig { ActivityTimeout = options.ActivityTimeout };
         // A replica that died must leave the rotation: least-requests balancing would otherwise keep
-        // choosing it (it has no streams), and every browser reconnecting to it would fail again.
+        // choosing it (it holds no streams), and every browser reconnecting to it would fail again.
+        // Probes notice it within two intervals; a burst of failed connects notices it sooner.
         var health = new HealthCheckConfig
         {
             Active = new ActiveHealthCheckConfig
             {
                 Enabled = true,
                 Interval = options.HealthCheckInterval,
-                Timeout = TimeSpan.FromSeconds(5),
+                Timeout = TimeSpan.FromSeconds(2),
                 Path = ServiceDefaultsExtensions.AlivenessEndpointPath,
+            },
+            Passive = new PassiveHealthCheckConfig
+            {
+                Enabled = true,
+                ReactivationPeriod = options.HealthCheckInterval * 2,
             },
         };
         return

@@ -16,5 +16,5 @@ public sealed class GatewayOptions
 
     /// <summary>How often each destination's <c>/alive</c> is probed; two misses in a row take it out of rotation.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
-    public TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -11,8 +11,9 @@ public sealed class SystemFixture : IAsyncLifetime
 {
     private DistributedApp? app;
     private IPlaywright? playwright;
+    private Uri? webEndpoint;
 
-    public Uri WebEndpoint => app?.WebEndpoint ?? throw new InvalidOperationException("The system has not started.");
+    public Uri WebEndpoint => webEndpoint ?? throw new InvalidOperationException("The system has not started.");
 
     public IBrowser Browser { get; private set; } = default!;
 
@@ -22,7 +23,13 @@ public sealed class SystemFixture : IAsyncLifetime
         // Every test creates rooms from the same address; the production limit would throttle the suite.
         options.ServiceEnvironment["RateLimits__RoomsPerMinute"] = "10000";
         app = await DistributedApp.StartAsync(options);
+        await InitializeAsync(app.WebEndpoint);
+    }
 
+    /// <summary>Only the browser, for a system someone else booted.</summary>
+    public async Task InitializeAsync(Uri web)
+    {
+        webEndpoint = web;
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(BrowserSettings.Launch);
     }

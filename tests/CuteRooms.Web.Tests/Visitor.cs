@@ -80,11 +80,11 @@ public sealed partial class Visitor : IAsyncDisposable
 
     public ILocator Connection => Page.Locator("#connection");
 
-    public async Task WaitUntilLiveAsync()
+    public async Task WaitUntilLiveAsync(float? timeoutMs = null)
     {
         try
         {
-            await Expect(Connection).ToHaveAttributeAsync("data-state", "live");
+            await Expect(Connection).ToHaveAttributeAsync("data-state", "live", new() { Timeout = timeoutMs });
         }
         catch (PlaywrightException exception) when (ScriptErrors.Count > 0)
         {

@@ -116,7 +116,7 @@ function start(root) {
 
   let source = null;
   let retryTimer = 0;
-  let retryDelay = 1000;
+  let retryDelay = 1000; // doubles per failed attempt, up to 16 s
   let ended = false;
 
   function connect() {
@@ -134,8 +134,9 @@ function start(root) {
       // Closed for good (the gateway or the service answered an error): find out why, then retry with backoff.
       stream.close();
       setState("reconnecting");
-      retryTimer = setTimeout(checkThenReconnect, retryDelay);
-      retryDelay = Math.min(retryDelay * 2, 30000);
+      // Jittered, so that the browsers of a replica that died do not all come back in the same instant.
+      retryTimer = setTimeout(checkThenReconnect, retryDelay / 2 + Math.random() * retryDelay / 2);
+      retryDelay = Math.min(retryDelay * 2, 16000);
     };
 
     stream.addEventListener("message", (event) => addMessage(parse(event.data)));

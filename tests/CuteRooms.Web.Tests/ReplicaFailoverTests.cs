@@ -1,0 +1,52 @@
+using CuteRooms.Hosting;
+
+namespace CuteRooms.Web.Tests;
+
+/// <summary>A system of its own with two Realtime replicas, one of which is killed mid-conversation.</summary>
+public sealed class TwoReplicaSystemFixture : IAsyncLifetime
+{
+    public DistributedApp App { get; private set; } = default!;
+    public SystemFixture Browsers { get; } = new();
+
+    public async ValueTask InitializeAsync()
+    {
+        var options = new DistributedAppOptions { WebPort = 0, RealtimeReplicas = 2, Log = null };
+        options.ServiceEnvironment["RateLimits__RoomsPerMinute"] = "10000";
+        App = await DistributedApp.StartAsync(options);
+        await Browsers.InitializeAsync(App.WebEndpoint);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Browsers.DisposeAsync();
+        if (App is not null) await App.DisposeAsync();
+    }
+}
+
+public sealed class ReplicaFailoverTests(TwoReplicaSystemFixture system) : IClassFixture<TwoReplicaSystemFixture>
+{
+    [Fact]
+    public async Task Members_of_a_replica_that_died_resume_on_the_other_without_losing_messages()
+    {
+        await using var alice = await Visitor.ArriveAsync(system.Browsers);
+        await using var bob = await Visitor.ArriveAsync(system.Browsers);
+        var link = await alice.CreateRoomAsync();
+        await bob.OpenAsync(link);
+        await bob.WaitUntilLiveAsync();
+        await alice.SendAsync("Before the crash");
+        await Expect(bob.Message("Before the crash")).ToBeVisibleAsync();
+
+        await system.App.KillRealtimeReplicaAsync(0);
+        await alice.SendAsync("Right after the crash");
+
+        // Whoever was on the dead replica reconnects through the gateway to the live one and gets
+        // what it missed from its last event id; nobody sees a message twice.
+        await alice.WaitUntilLiveAsync(timeoutMs: 20_000);
+        await bob.WaitUntilLiveAsync(timeoutMs: 20_000);
+        await Expect(bob.Message("Right after the crash")).ToBeVisibleAsync();
+        await bob.SendAsync("Still here");
+        await Expect(alice.Message("Still here")).ToBeVisibleAsync(new() { Timeout = 2_000 });
+        await Expect(alice.Messages).ToHaveCountAsync(3);
+        await Expect(bob.Messages).ToHaveCountAsync(3);
+    }
+}
