@@ -18,6 +18,7 @@ internal sealed class ChildProcess : IDisposable
     private readonly Queue<string> _tail = new();
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _killedOnPurpose;
+    private volatile string? _lastError;
 
     private ChildProcess(string name, Process process, LogSink log)
     {
@@ -92,7 +93,11 @@ internal sealed class ChildProcess : IDisposable
         var lines = tail.Count == 0
             ? "  (it wrote nothing)"
             : string.Join(Environment.NewLine, tail.Select(line => "  " + line));
-        return $"{what}. Its last {tail.Count} log lines:{Environment.NewLine}{lines}";
+        // A crash's last lines are mostly stack frames; say what the error was first.
+        var error = _lastError is { } last && !tail.Contains(last)
+            ? $" Its last error: {(last.Length > 600 ? last[..600] + "…" : last)}{Environment.NewLine}"
+            : "";
+        return $"{what}.{error} Its last {tail.Count} log lines:{Environment.NewLine}{lines}";
     }
 
     /// <summary>Asks it to stop (SIGTERM), as a terminal or an orchestrator would.</summary>
@@ -136,6 +141,12 @@ internal sealed class ChildProcess : IDisposable
         if (line is null)
         {
             return;
+        }
+        if (line.StartsWith("Unhandled exception.", StringComparison.Ordinal)
+            || line.StartsWith("fail:", StringComparison.Ordinal)
+            || line.StartsWith("crit:", StringComparison.Ordinal))
+        {
+            _lastError = line;
         }
         lock (_tail)
         {
