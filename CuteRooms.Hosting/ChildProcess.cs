@@ -161,10 +161,11 @@ internal sealed class ChildProcess : IDisposable
 
     private void OnExited()
     {
-        // Let the asynchronous readers flush the last lines before anyone reads the tail.
+        // Let the asynchronous readers flush the last lines before anyone reads the tail; bounded,
+        // because an orphaned grandchild may hold the pipe open until the stopper sweeps it.
         try
         {
-            _process.WaitForExit();
+            _process.WaitForExit(TimeSpan.FromSeconds(2));
         }
         catch (InvalidOperationException)
         {
