@@ -18,6 +18,7 @@ internal sealed class ChildProcess : IDisposable
     private readonly Queue<string> _tail = new();
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _killedOnPurpose;
+    private volatile string? _lastError;
 
     private ChildProcess(string name, Process process, LogSink log)
     {
@@ -92,7 +93,11 @@ internal sealed class ChildProcess : IDisposable
         var lines = tail.Count == 0
             ? "  (it wrote nothing)"
             : string.Join(Environment.NewLine, tail.Select(line => "  " + line));
-        return $"{what}. Its last {tail.Count} log lines:{Environment.NewLine}{lines}";
+        // A crash's last lines are mostly stack frames; say what the error was first.
+        var error = _lastError is { } last && !tail.Contains(last)
+            ? $" Its last error: {(last.Length > 600 ? last[..600] + "…" : last)}{Environment.NewLine}"
+            : "";
+        return $"{what}.{error} Its last {tail.Count} log lines:{Environment.NewLine}{lines}";
     }
 
     /// <summary>Asks it to stop (SIGTERM), as a terminal or an orchestrator would.</summary>
@@ -137,6 +142,12 @@ internal sealed class ChildProcess : IDisposable
         {
             return;
         }
+        if (line.StartsWith("Unhandled exception.", StringComparison.Ordinal)
+            || line.StartsWith("fail:", StringComparison.Ordinal)
+            || line.StartsWith("crit:", StringComparison.Ordinal))
+        {
+            _lastError = line;
+        }
         lock (_tail)
         {
             _tail.Enqueue(line);
@@ -150,10 +161,11 @@ internal sealed class ChildProcess : IDisposable
 
     private void OnExited()
     {
-        // Let the asynchronous readers flush the last lines before anyone reads the tail.
+        // Let the asynchronous readers flush the last lines before anyone reads the tail; bounded,
+        // because an orphaned grandchild may hold the pipe open until the stopper sweeps it.
         try
         {
-            _process.WaitForExit();
+            _process.WaitForExit(TimeSpan.FromSeconds(2));
         }
         catch (InvalidOperationException)
         {

@@ -206,6 +206,7 @@ public sealed class DistributedApp : IAsyncDisposable
                     service.Name, dotnet, [RepoLayout.ServiceAssembly(root, service.Project)],
                     RepoLayout.ProjectDirectory(root, service.Project), environment, _log);
             }
+            _log.Write(service.Name, $"(apphost) pid {service.Process.Pid}: {service.Project}.dll on {service.Url}");
             return WaitHealthyAsync(service, http, options.StartTimeout, token);
         }
 

@@ -70,6 +70,7 @@ internal sealed class InfrastructureServer : IAsyncDisposable
             process = ChildProcess.Start(resource.Name, resolution.Executable!, arguments, dataDirectory, [], log);
         }
 
+        log.Write(resource.Name, $"(apphost) pid {process.Pid}: {Path.GetFileName(resolution.Executable)} on 127.0.0.1:{port}, data in {dataDirectory}");
         var server = new InfrastructureServer(resolution, resource.ConnectionStringForPort(port), port, process, dataDirectory, containerName);
         try
         {

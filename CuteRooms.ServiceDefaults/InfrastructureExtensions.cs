@@ -43,6 +43,8 @@ public static class InfrastructureExtensions
         builder.Services.AddMassTransit(bus =>
         {
             bus.ConfigureHealthCheckOptions(health => health.Name = name);
+            // MassTransit reports anonymous usage to its vendor by default; our services call no one but their own dependencies.
+            bus.ConfigureUsageTelemetryOptions(telemetry => telemetry.Enabled = false);
             configureBus?.Invoke(bus);
             bus.UsingRabbitMq((context, rabbit) =>
             {
