@@ -86,6 +86,9 @@ internal sealed class RoomPump
     private async Task JoinAsync(Subscriber subscriber, string? lastEventId)
     {
         subscribers.Add(subscriber);
+        // The counts this stream opened with were read before it joined: a change announced in
+        // between found no one here. A (coalesced) refresh closes that window.
+        RequestPresenceRefresh();
         var resumeFrom = lastEventId is null ? (StreamPosition?)null : StreamPosition.Parse(lastEventId);
 
         if (lastDelivered is not { } delivered)

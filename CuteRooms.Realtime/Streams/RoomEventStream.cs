@@ -21,7 +21,8 @@ public sealed class RoomEventStream(
     RoomHub hub,
     IBus bus,
     RealtimeMetrics metrics,
-    RealtimeOptions options) : IResult
+    RealtimeOptions options,
+    IHostApplicationLifetime lifetime) : IResult
 {
     private const int ReplayPage = 200;
 
@@ -33,7 +34,10 @@ public sealed class RoomEventStream(
         response.Headers["X-Accel-Buffering"] = "no";
         http.Features.GetRequiredFeature<IHttpResponseBodyFeature>().DisableBuffering();
 
-        var aborted = http.RequestAborted;
+        // A replica that is stopping ends its streams at once, so browsers resume on another one
+        // instead of waiting for the host's shutdown timeout.
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+        var aborted = ended.Token;
         var body = response.BodyWriter;
         metrics.Connected();
         try
@@ -55,7 +59,7 @@ public sealed class RoomEventStream(
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
-            // The client went away: nothing to answer.
+            // The client went away, or this replica is stopping: nothing more to write.
         }
         finally
         {

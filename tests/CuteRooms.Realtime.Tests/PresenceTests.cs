@@ -23,6 +23,26 @@ public sealed class PresenceTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task Two_streams_opening_at_once_on_different_replicas_both_see_online_two()
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var room = await system.Api.CreateRoomAsync();
+            var tokens = await Task.WhenAll(system.Api.AdmitAsync(room.Id), system.Api.AdmitAsync(room.Id));
+
+            var streams = await Task.WhenAll(
+                SseSubscription.OpenAsync(system.Replica(0), room.Id, tokens[0]),
+                SseSubscription.OpenAsync(system.Replica(1), room.Id, tokens[1]));
+
+            foreach (var stream in streams)
+            {
+                Assert.NotNull(await stream.PresenceAsync(p => p.Online == 2, TimeSpan.FromSeconds(5)));
+            }
+            foreach (var stream in streams) await stream.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Joined_rises_when_someone_is_admitted()
     {
         var room = await system.Api.CreateRoomAsync();

@@ -35,7 +35,9 @@ function start(root) {
   // --- messages -------------------------------------------------------------------------------
 
   const seen = new Set([...el.list.children].map((item) => item.dataset.id));
-  let lastEventId = root.dataset.lastEventId || "";
+  // Resume from the last server-rendered message; an empty room resumes from the start ("0-0"), so a
+  // message posted between rendering and connecting is not missed.
+  let lastEventId = root.dataset.lastEventId || "0-0";
 
   // Stream ids ("ms-seq") in the room's order.
   const compareIds = (a, b) => {
@@ -76,7 +78,6 @@ function start(root) {
     const after = [...el.list.children].find((other) => compareIds(other.dataset.id, message.id) > 0);
     el.list.insertBefore(item, after ?? null);
     el.empty.hidden = true;
-    if (!after && compareIds(message.id, lastEventId || "0-0") > 0) lastEventId = message.id;
     if (stick) scrollToBottom();
 
     // Activity resets the room's expiry.
@@ -123,8 +124,7 @@ function start(root) {
     if (ended) return;
     clearTimeout(retryTimer);
     setState(source ? "reconnecting" : "connecting");
-    const query = lastEventId ? `?lastEventId=${encodeURIComponent(lastEventId)}` : "";
-    const stream = new EventSource(`/realtime/rooms/${encodeURIComponent(roomId)}/events${query}`);
+    const stream = new EventSource(`/realtime/rooms/${encodeURIComponent(roomId)}/events?lastEventId=${encodeURIComponent(lastEventId)}`);
     source = stream;
 
     stream.onopen = () => { retryDelay = 1000; setState("live"); };
@@ -139,7 +139,11 @@ function start(root) {
       retryDelay = Math.min(retryDelay * 2, 16000);
     };
 
-    stream.addEventListener("message", (event) => addMessage(parse(event.data)));
+    stream.addEventListener("message", (event) => {
+      // Only the stream moves the resume point: a POST answer may be ahead of messages not yet streamed.
+      if (event.lastEventId) lastEventId = event.lastEventId;
+      addMessage(parse(event.data));
+    });
     stream.addEventListener("presence", (event) => {
       const presence = parse(event.data);
       if (!presence) return;
