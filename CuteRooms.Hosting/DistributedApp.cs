@@ -178,7 +178,7 @@ public sealed class DistributedApp : IAsyncDisposable
     {
         var api = new ServiceResource(ServiceEnvironment.Api, ServiceEnvironment.Api, "CuteRooms.Api", FreePort.Next());
         var realtime = Enumerable.Range(0, options.RealtimeReplicas)
-            .Select(i => new ServiceResource($"{ServiceEnvironment.Realtime}-{i}", ServiceEnvironment.Realtime, "CuteRooms.Realtime", FreePort.Next()))
+            .Select(i => new ServiceResource($"{ServiceEnvironment.Realtime}-{i}", ServiceEnvironment.Realtime, "CuteRooms.Realtime", FreePort.Next(), FreePort.Next()))
             .ToList();
         var web = new ServiceResource(ServiceEnvironment.Web, ServiceEnvironment.Web, "CuteRooms.Web", options.WebPort == 0 ? FreePort.Next() : options.WebPort);
         lock (_gate)
@@ -198,8 +198,9 @@ public sealed class DistributedApp : IAsyncDisposable
         Task StartAndWaitAsync(ServiceResource service, CancellationToken token)
         {
             var environment = ServiceEnvironment.For(new ServiceLaunch(
-                service.ServiceName, service.Name, service.Url, options.EnvironmentName,
-                RedisConnectionString, MessagingConnectionString, api.Url, RealtimeEndpoints, otlp, options.ServiceEnvironment));
+                service.ServiceName, service.Name, service.Url, service.GatewayUrl, options.EnvironmentName,
+                RedisConnectionString, MessagingConnectionString, api.Url, RealtimeEndpoints,
+                [.. realtime.Select(replica => replica.GatewayUrl!)], otlp, options.ServiceEnvironment));
             lock (_gate)
             {
                 service.Process = ChildProcess.Start(
@@ -291,12 +292,16 @@ public sealed class DistributedApp : IAsyncDisposable
         _ => "Running",
     };
 
-    private sealed class ServiceResource(string name, string serviceName, string project, int port)
+    private sealed class ServiceResource(string name, string serviceName, string project, int port, int? gatewayPort = null)
     {
         public string Name { get; } = name;
         public string ServiceName { get; } = serviceName;
         public string Project { get; } = project;
         public Uri Url { get; } = new($"http://127.0.0.1:{port}/");
+
+        /// <summary>The HTTP/2 (prior knowledge) endpoint the gateway uses; Realtime only.</summary>
+        public Uri? GatewayUrl { get; } = gatewayPort is { } p ? new($"http://127.0.0.1:{p}/") : null;
+
         public ChildProcess? Process { get; set; }
         public volatile bool Healthy;
     }

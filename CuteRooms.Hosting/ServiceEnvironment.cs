@@ -5,11 +5,13 @@ internal sealed record ServiceLaunch(
     string ServiceName,
     string ResourceName,
     Uri Url,
+    Uri? GatewayUrl,
     string EnvironmentName,
     string RedisConnectionString,
     string MessagingConnectionString,
     Uri ApiEndpoint,
     IReadOnlyList<Uri> RealtimeEndpoints,
+    IReadOnlyList<Uri> RealtimeGatewayEndpoints,
     string? OtlpEndpoint,
     IEnumerable<KeyValuePair<string, string>> Extra);
 
@@ -36,6 +38,17 @@ internal static class ServiceEnvironment
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",
         };
 
+        if (launch.GatewayUrl is { } gatewayUrl)
+        {
+            // Two named endpoints, as an Aspire resource with WithEndpoint("h2c"): plain HTTP/1.1 for
+            // health checks and direct clients, HTTP/2 with prior knowledge for the gateway, which
+            // multiplexes every browser stream of a replica over a few connections.
+            environment.Remove("ASPNETCORE_URLS");
+            environment["Kestrel__Endpoints__http__Url"] = Origin(launch.Url);
+            environment["Kestrel__Endpoints__h2c__Url"] = Origin(gatewayUrl);
+            environment["Kestrel__Endpoints__h2c__Protocols"] = "Http2";
+        }
+
         if (launch.ServiceName is Api or Realtime)
         {
             environment["ConnectionStrings__redis"] = launch.RedisConnectionString;
@@ -48,6 +61,10 @@ internal static class ServiceEnvironment
             for (var i = 0; i < launch.RealtimeEndpoints.Count; i++)
             {
                 environment[$"services__realtime__http__{i}"] = Origin(launch.RealtimeEndpoints[i]);
+            }
+            for (var i = 0; i < launch.RealtimeGatewayEndpoints.Count; i++)
+            {
+                environment[$"services__realtime__h2c__{i}"] = Origin(launch.RealtimeGatewayEndpoints[i]);
             }
         }
 

@@ -5,15 +5,17 @@ namespace CuteRooms.AppHost.Tests;
 /// <summary>What each service child is told, by Aspire's conventions (a pure function).</summary>
 public sealed class ServiceEnvironmentTests
 {
-    private static ServiceLaunch Launch(string service, string resource, int replicas = 2, string? otlp = null, Dictionary<string, string>? extra = null) => new(
+    private static ServiceLaunch Launch(string service, string resource, int replicas = 2, string? otlp = null, Dictionary<string, string>? extra = null, Uri? gatewayUrl = null) => new(
         ServiceName: service,
         ResourceName: resource,
         Url: new Uri("http://127.0.0.1:7001/"),
+        GatewayUrl: gatewayUrl,
         EnvironmentName: "Testing",
         RedisConnectionString: "127.0.0.1:6379",
         MessagingConnectionString: "amqp://guest:guest@127.0.0.1:5672/",
         ApiEndpoint: new Uri("http://127.0.0.1:7100/"),
         RealtimeEndpoints: [.. Enumerable.Range(0, replicas).Select(i => new Uri($"http://127.0.0.1:{7200 + i}/"))],
+        RealtimeGatewayEndpoints: [.. Enumerable.Range(0, replicas).Select(i => new Uri($"http://127.0.0.1:{7300 + i}/"))],
         OtlpEndpoint: otlp,
         Extra: extra ?? []);
 
@@ -68,5 +70,26 @@ public sealed class ServiceEnvironmentTests
 
         Assert.Equal("1000", environment["RateLimits__PermitsPerMinute"]);
         Assert.Equal("Overridden", environment["ASPNETCORE_ENVIRONMENT"]);
+    }
+
+    [Fact]
+    public void A_realtime_replica_with_a_gateway_endpoint_listens_on_http_and_on_h2c()
+    {
+        var environment = ServiceEnvironment.For(Launch("realtime", "realtime-0", gatewayUrl: new Uri("http://127.0.0.1:7301/")));
+
+        Assert.Equal("http://127.0.0.1:7001", environment["Kestrel__Endpoints__http__Url"]);
+        Assert.Equal("http://127.0.0.1:7301", environment["Kestrel__Endpoints__h2c__Url"]);
+        Assert.Equal("Http2", environment["Kestrel__Endpoints__h2c__Protocols"]);
+        Assert.False(environment.ContainsKey("ASPNETCORE_URLS")); // Kestrel's endpoints replace it
+    }
+
+    [Fact]
+    public void Web_gets_the_h2c_endpoint_of_every_realtime_replica()
+    {
+        var environment = ServiceEnvironment.For(Launch("web", "web", replicas: 2));
+
+        Assert.Equal("http://127.0.0.1:7300", environment["services__realtime__h2c__0"]);
+        Assert.Equal("http://127.0.0.1:7301", environment["services__realtime__h2c__1"]);
+        Assert.False(environment.ContainsKey("services__realtime__h2c__2"));
     }
 }
