@@ -100,13 +100,27 @@ public sealed class DistributedApp : IAsyncDisposable
     /// <summary>SIGKILLs one Realtime replica (and waits until it is gone), as a crash would.</summary>
     public async Task KillRealtimeReplicaAsync(int index)
     {
-        var replicas = _services.Where(service => service.ServiceName == ServiceEnvironment.Realtime).ToList();
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, replicas.Count);
-        var child = replicas[index].Process ?? throw new InvalidOperationException($"{replicas[index].Name} was never started.");
+        var child = RealtimeReplica(index);
         _log.Write(child.Name, "(apphost) killing it with SIGKILL");
         child.Kill();
         await child.Exited;
+    }
+
+    /// <summary>Stops one Realtime replica gracefully (SIGTERM), as an orchestrator scaling in or rolling it would.</summary>
+    public async Task StopRealtimeReplicaAsync(int index)
+    {
+        var child = RealtimeReplica(index);
+        _log.Write(child.Name, "(apphost) stopping it with SIGTERM");
+        child.Terminate();
+        await child.Exited;
+    }
+
+    private ChildProcess RealtimeReplica(int index)
+    {
+        var replicas = _services.Where(service => service.ServiceName == ServiceEnvironment.Realtime).ToList();
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, replicas.Count);
+        return replicas[index].Process ?? throw new InvalidOperationException($"{replicas[index].Name} was never started.");
     }
 
     /// <summary>SIGTERM to every child in reverse start order, ~8 s in all, then SIGKILL what is left. Idempotent.</summary>

@@ -14,6 +14,7 @@ public static class FanoutSetup
         builder.Services.AddSingleton<RoomReader>();
         builder.Services.AddSingleton<RoomHub>();
         builder.Services.AddHostedService<RoomMaintenance>();
+        builder.Services.AddHostedService<EndStreamsOnStop>();
 
         builder.AddMessagingBus(
             bus =>

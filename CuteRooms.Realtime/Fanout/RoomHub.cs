@@ -74,6 +74,18 @@ public sealed class RoomHub(RoomReader reader, RealtimeMetrics metrics, ILogger<
         }
     }
 
+    /// <summary>
+    /// Ends every stream on this replica (it is stopping): browsers resume on another replica at
+    /// once instead of waiting out the host's shutdown timeout.
+    /// </summary>
+    internal void EndAllStreams()
+    {
+        lock (gate)
+        {
+            foreach (var room in rooms.Values) room.Pump.Post(RoomSignal.Disconnect);
+        }
+    }
+
     internal void BroadcastKeepAlive()
     {
         lock (gate)

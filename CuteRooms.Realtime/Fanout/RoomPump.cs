@@ -80,6 +80,7 @@ internal sealed class RoomPump
         RoomSignal.Ended ended => End(ended.Destroyed ? SseFrame.Destroyed : SseFrame.Expired),
         RoomSignal.RefreshPresence => RefreshPresenceAsync(),
         RoomSignal.KeepAlive => Broadcast(SseFrame.KeepAlive),
+        RoomSignal.DisconnectAll => End(finalFrame: null),
         _ => throw new UnreachableException(),
     };
 
@@ -173,7 +174,7 @@ internal sealed class RoomPump
         }
     }
 
-    private Task End(SseFrame finalFrame)
+    private Task End(SseFrame? finalFrame)
     {
         foreach (var subscriber in subscribers) subscriber.Complete(finalFrame);
         return Task.CompletedTask;

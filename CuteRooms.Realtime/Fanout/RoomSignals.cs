@@ -11,7 +11,9 @@ internal abstract record RoomSignal
     public sealed record Ended(bool Destroyed) : RoomSignal;
     public sealed record RefreshPresence : RoomSignal;
     public sealed record KeepAlive : RoomSignal;
+    public sealed record DisconnectAll : RoomSignal;
 
     public static readonly RefreshPresence Refresh = new();
     public static readonly KeepAlive Ping = new();
+    public static readonly DisconnectAll Disconnect = new();
 }

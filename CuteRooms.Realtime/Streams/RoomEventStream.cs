@@ -21,8 +21,7 @@ public sealed class RoomEventStream(
     RoomHub hub,
     IBus bus,
     RealtimeMetrics metrics,
-    RealtimeOptions options,
-    IHostApplicationLifetime lifetime) : IResult
+    RealtimeOptions options) : IResult
 {
     private const int ReplayPage = 200;
 
@@ -34,10 +33,7 @@ public sealed class RoomEventStream(
         response.Headers["X-Accel-Buffering"] = "no";
         http.Features.GetRequiredFeature<IHttpResponseBodyFeature>().DisableBuffering();
 
-        // A replica that is stopping ends its streams at once, so browsers resume on another one
-        // instead of waiting for the host's shutdown timeout.
-        using var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
-        var aborted = ended.Token;
+        var aborted = http.RequestAborted;
         var body = response.BodyWriter;
         metrics.Connected();
         try
@@ -59,7 +55,7 @@ public sealed class RoomEventStream(
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
-            // The client went away, or this replica is stopping: nothing more to write.
+            // The client went away: nothing more to write.
         }
         finally
         {

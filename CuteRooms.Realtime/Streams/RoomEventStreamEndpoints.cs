@@ -30,8 +30,7 @@ public static class RoomEventStreamEndpoints
         RoomHub hub,
         IBus bus,
         RealtimeMetrics metrics,
-        IOptions<RealtimeOptions> options,
-        IHostApplicationLifetime lifetime)
+        IOptions<RealtimeOptions> options)
     {
         if (!request.Cookies.TryGetValue(AuthCookie.Name, out var token) || !RoomIds.IsValid(token))
             return Problem(StatusCodes.Status401Unauthorized, ProblemTypes.MissingToken, "Not admitted", "Open the room's link first.");
@@ -52,7 +51,7 @@ public static class RoomEventStreamEndpoints
 
         if (connection.CameOnline) await bus.Publish(new PresenceChanged(id));
         return new RoomEventStream(new Subscriber(id, token, options.Value.OutboxCapacity),
-            string.IsNullOrEmpty(resumeAfter) ? null : resumeAfter, connection.Presence!, reader, hub, bus, metrics, options.Value, lifetime);
+            string.IsNullOrEmpty(resumeAfter) ? null : resumeAfter, connection.Presence!, reader, hub, bus, metrics, options.Value);
     }
 
     private static ProblemHttpResult RoomNotFound() =>

@@ -2,7 +2,7 @@ using CuteRooms.Hosting;
 
 namespace CuteRooms.Realtime.Tests;
 
-/// <summary>A system of its own with production timings, since the test kills one of its replicas.</summary>
+/// <summary>A system of its own with production timings, since its tests kill or stop replicas (each its own).</summary>
 public sealed class ReplicaFailureSystem : IAsyncLifetime
 {
     public DistributedApp App { get; private set; } = null!;
@@ -10,7 +10,7 @@ public sealed class ReplicaFailureSystem : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        App = await DistributedApp.StartAsync(SystemFixture.Options(realtimeReplicas: 2));
+        App = await DistributedApp.StartAsync(SystemFixture.Options(realtimeReplicas: 3));
         Api = new HttpClient { BaseAddress = App.ApiEndpoint };
     }
 
@@ -37,5 +37,21 @@ public sealed class ReplicaFailureTests(ReplicaFailureSystem system) : IClassFix
 
         Assert.NotNull(await observer.PresenceAsync(p => p.Online == 1, TimeSpan.FromSeconds(45)));
         Assert.Equal(1, (await system.Api.GetRoomAsync(room.Id)).Online);
+    }
+
+    [Fact]
+    public async Task A_replica_that_is_stopped_ends_its_streams_at_once_so_clients_resume_elsewhere()
+    {
+        var room = await system.Api.CreateRoomAsync();
+        var token = await system.Api.AdmitAsync(room.Id);
+        await using var stream = await SseSubscription.OpenAsync(system.App.RealtimeEndpoints[2], room.Id, token);
+        await stream.NextAsync(CuteRooms.Contracts.RoomEventTypes.Presence);
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+
+        var stopping = system.App.StopRealtimeReplicaAsync(2);
+
+        await stream.Ended.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"ended after {stopwatch.Elapsed}");
+        await stopping.WaitAsync(TimeSpan.FromSeconds(30));
     }
 }
