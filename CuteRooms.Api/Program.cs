@@ -1,5 +1,4 @@
 using CuteRooms.Api.Messages;
-using CuteRooms.Api.Problems;
 using CuteRooms.Api.Rooms;
 using Microsoft.AspNetCore.HttpOverrides;
 using Scalar.AspNetCore;
@@ -9,7 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddRedisClient();
 builder.AddMessagingBus();
-builder.AddApiProblemDetails();
+builder.AddProblemDetailsDefaults();
 builder.AddRateLimits();
 builder.AddRooms();
 builder.Services.AddOpenApi();
@@ -21,7 +20,7 @@ var app = builder.Build();
 
 // The Web's gateway on loopback forwards the browser's address; the limiter partitions by it.
 app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
-app.UseApiProblemDetails();
+app.UseProblemDetailsDefaults();
 app.UseRateLimiter();
 
 app.MapOpenApi();

@@ -24,4 +24,8 @@ public static class RoomIds
 public static class AuthCookie
 {
     public const string Name = "x-auth-token";
+
+    /// <summary>The caller's token from the cookie; a malformed one counts as none.</summary>
+    public static string? TokenFrom(Microsoft.AspNetCore.Http.HttpRequest request) =>
+        request.Cookies.TryGetValue(Name, out var token) && RoomIds.IsValid(token) ? token : null;
 }

@@ -6,12 +6,11 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddRedisClient();
 builder.AddRoomFanout();
-builder.Services.AddProblemDetails();
+builder.AddProblemDetailsDefaults();
 
 var app = builder.Build();
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseProblemDetailsDefaults();
 
 app.MapDefaultEndpoints();
 app.MapRoomEventStreams();

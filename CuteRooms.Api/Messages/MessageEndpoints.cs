@@ -1,4 +1,3 @@
-using CuteRooms.Api.Problems;
 using CuteRooms.Api.Rooms;
 using CuteRooms.Contracts;
 using MassTransit;
@@ -20,20 +19,20 @@ public static class MessageEndpoints
     internal static async Task<Results<Ok<IReadOnlyList<MessageResponse>>, ValidationProblem, ProblemHttpResult>> ReadHistory(
         string id, string? after, int? limit, HttpRequest http, RoomStore store, IOptions<RoomOptions> options)
     {
-        if (MemberToken.From(http) is not { } token) return ApiProblems.MissingToken();
-        if (!RoomIds.IsValid(id)) return ApiProblems.RoomNotFound();
+        if (AuthCookie.TokenFrom(http) is not { } token) return ProblemResults.MissingToken();
+        if (!RoomIds.IsValid(id)) return ProblemResults.RoomNotFound();
 
         var limits = options.Value;
         if (after is not null && !StreamIds.IsValid(after))
-            return ApiProblems.Invalid("after", "A message id such as 1700000000000-0.");
+            return ProblemResults.Invalid("after", "A message id such as 1700000000000-0.");
         if (limit is < 1 || limit > limits.MaxHistoryPage)
-            return ApiProblems.Invalid("limit", $"Between 1 and {limits.MaxHistoryPage}.");
+            return ProblemResults.Invalid("limit", $"Between 1 and {limits.MaxHistoryPage}.");
 
         var history = await store.ReadHistoryAsync(id, token, after, limit ?? limits.DefaultHistoryPage);
         return history.Outcome switch
         {
-            RoomOutcome.Missing => ApiProblems.RoomNotFound(),
-            RoomOutcome.Forbidden => ApiProblems.NotAMember(),
+            RoomOutcome.Missing => ProblemResults.RoomNotFound(),
+            RoomOutcome.Forbidden => ProblemResults.NotAMember(),
             _ => TypedResults.Ok(history.Messages),
         };
     }
@@ -42,19 +41,19 @@ public static class MessageEndpoints
         string id, PostMessageRequest request, HttpRequest http, RoomStore store, IPublishEndpoint publisher,
         IOptions<RoomOptions> options, MessageMetrics metrics, ILogger<PostMessageRequest> logger)
     {
-        if (MemberToken.From(http) is not { } token) return ApiProblems.MissingToken();
-        if (!RoomIds.IsValid(id)) return ApiProblems.RoomNotFound();
+        if (AuthCookie.TokenFrom(http) is not { } token) return ProblemResults.MissingToken();
+        if (!RoomIds.IsValid(id)) return ProblemResults.RoomNotFound();
 
         var text = request.Text?.Trim() ?? "";
         var maxLength = options.Value.MaxMessageLength;
         if (text.Length == 0 || text.Length > maxLength)
-            return ApiProblems.Invalid("text", $"Between 1 and {maxLength} characters after trimming.");
+            return ProblemResults.Invalid("text", $"Between 1 and {maxLength} characters after trimming.");
 
         var stored = await store.AppendMessageAsync(id, token, text);
         switch (stored.Outcome)
         {
-            case RoomOutcome.Missing: return ApiProblems.RoomNotFound();
-            case RoomOutcome.Forbidden: return ApiProblems.NotAMember();
+            case RoomOutcome.Missing: return ProblemResults.RoomNotFound();
+            case RoomOutcome.Forbidden: return ProblemResults.NotAMember();
         }
 
         var message = stored.Message!;

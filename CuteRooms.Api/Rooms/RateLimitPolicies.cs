@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Threading.RateLimiting;
+using CuteRooms.Contracts;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace CuteRooms.Api.Rooms;
@@ -44,7 +45,7 @@ public static class RateLimitPolicies
             {
                 var limits = Limits(context);
                 return RateLimitPartition.GetTokenBucketLimiter(
-                    MemberToken.From(context.Request) ?? context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    AuthCookie.TokenFrom(context.Request) ?? context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                     _ => new TokenBucketRateLimiterOptions
                     {
                         TokenLimit = limits.MessageBurst,

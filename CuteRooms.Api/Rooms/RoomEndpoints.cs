@@ -1,4 +1,3 @@
-using CuteRooms.Api.Problems;
 using CuteRooms.Contracts;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -43,7 +42,7 @@ public static class RoomEndpoints
         if (request.MaxMembers is { } max && (max < limits.MinMembersLimit || max > limits.MaxMembersLimit))
             errors["maxMembers"] = [$"Between {limits.MinMembersLimit} and {limits.MaxMembersLimit}, or absent for unlimited."];
 
-        if (errors.Count > 0) return ApiProblems.Invalid(errors);
+        if (errors.Count > 0) return ProblemResults.Invalid(errors);
 
         var room = await store.CreateAsync(name, ttl, request.MaxMembers)
             ?? throw new InvalidOperationException("A room just created could not be read back.");
@@ -54,12 +53,12 @@ public static class RoomEndpoints
     internal static async Task<Results<Ok<RoomResponse>, ProblemHttpResult>> GetRoom(string id, RoomStore store) =>
         RoomIds.IsValid(id) && await store.GetAsync(id) is { } room
             ? TypedResults.Ok(room)
-            : ApiProblems.RoomNotFound();
+            : ProblemResults.RoomNotFound();
 
     internal static async Task<Results<Ok<AdmissionResponse>, ProblemHttpResult>> Admit(
         string id, AdmissionRequest? request, RoomStore store, IPublishEndpoint publisher, RoomMetrics metrics)
     {
-        if (!RoomIds.IsValid(id)) return ApiProblems.RoomNotFound();
+        if (!RoomIds.IsValid(id)) return ProblemResults.RoomNotFound();
 
         var presented = request?.Token;
         var isNewToken = !RoomIds.IsValid(presented);
@@ -68,8 +67,8 @@ public static class RoomEndpoints
         var admission = await store.AdmitAsync(id, token);
         switch (admission.Outcome)
         {
-            case RoomOutcome.Missing: return ApiProblems.RoomNotFound();
-            case RoomOutcome.Full: metrics.AdmissionRefused(); return ApiProblems.RoomFull();
+            case RoomOutcome.Missing: return ProblemResults.RoomNotFound();
+            case RoomOutcome.Full: metrics.AdmissionRefused(); return ProblemResults.RoomFull();
         }
 
         if (admission.Joined)
@@ -84,13 +83,13 @@ public static class RoomEndpoints
     internal static async Task<Results<NoContent, ProblemHttpResult>> DestroyRoom(
         string id, HttpRequest http, RoomStore store, IPublishEndpoint publisher)
     {
-        if (MemberToken.From(http) is not { } token) return ApiProblems.MissingToken();
-        if (!RoomIds.IsValid(id)) return ApiProblems.RoomNotFound();
+        if (AuthCookie.TokenFrom(http) is not { } token) return ProblemResults.MissingToken();
+        if (!RoomIds.IsValid(id)) return ProblemResults.RoomNotFound();
 
         switch (await store.DestroyAsync(id, token))
         {
-            case RoomOutcome.Missing: return ApiProblems.RoomNotFound();
-            case RoomOutcome.Forbidden: return ApiProblems.NotAMember();
+            case RoomOutcome.Missing: return ProblemResults.RoomNotFound();
+            case RoomOutcome.Forbidden: return ProblemResults.NotAMember();
         }
 
         await publisher.Publish(new RoomDestroyed(id));

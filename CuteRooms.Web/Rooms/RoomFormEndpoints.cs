@@ -26,7 +26,7 @@ public static class RoomFormEndpoints
     internal static async Task<RedirectHttpResult> PostMessageAsync(
         string id, [FromForm] string? text, HttpRequest request, CuteRoomsApiClient api, CancellationToken cancellationToken)
     {
-        if (MemberTokenOf(request) is not { } token) return BackToRoom(id, RoomProblems.NotAdmitted);
+        if (AuthCookie.TokenFrom(request) is not { } token) return BackToRoom(id, RoomProblems.NotAdmitted);
 
         var posted = await api.PostMessageAsync(id, token, text ?? "", cancellationToken);
         if (posted.IsSuccess) return BackToRoom(id, problem: null);
@@ -38,7 +38,7 @@ public static class RoomFormEndpoints
     internal static async Task<RedirectHttpResult> DestroyAsync(
         string id, HttpRequest request, CuteRoomsApiClient api, CancellationToken cancellationToken)
     {
-        if (MemberTokenOf(request) is not { } token) return BackToRoom(id, RoomProblems.NotAdmitted);
+        if (AuthCookie.TokenFrom(request) is not { } token) return BackToRoom(id, RoomProblems.NotAdmitted);
 
         var destroyed = await api.DestroyRoomAsync(id, token, cancellationToken);
         if (destroyed.IsSuccess) return ToLobby(LobbyNotices.RoomDestroyed);
@@ -59,9 +59,6 @@ public static class RoomFormEndpoints
         }
         return await next(context);
     }
-
-    private static string? MemberTokenOf(HttpRequest request) =>
-        request.Cookies.TryGetValue(AuthCookie.Name, out var token) && RoomIds.IsValid(token) ? token : null;
 
     private static RedirectHttpResult BackToRoom(string id, string? problem) =>
         TypedResults.LocalRedirect(problem is null ? RoomPaths.Page(id) : $"{RoomPaths.Page(id)}?problem={problem}");

@@ -107,6 +107,30 @@ public sealed class FanOutTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_malformed_last_event_id_is_validation_failed()
+    {
+        var room = await system.Api.CreateRoomAsync();
+        var token = await system.Api.AdmitAsync(room.Id);
+
+        using var stream = await SseSubscription.SendAsync(system.Replica(0), room.Id, token, lastEventId: "yesterday");
+
+        Assert.Equal(HttpStatusCode.BadRequest, stream.StatusCode);
+        Assert.Contains(ProblemTypes.ValidationFailed, await stream.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task An_unknown_route_on_a_replica_is_a_not_found_problem()
+    {
+        using var http = new HttpClient { BaseAddress = system.Replica(0) };
+
+        using var response = await http.GetAsync("realtime/nothing-here");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(ProblemTypes.NotFound, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task An_over_long_message_is_refused_and_neither_stored_nor_sent()
     {
         var room = await system.Api.CreateRoomAsync();

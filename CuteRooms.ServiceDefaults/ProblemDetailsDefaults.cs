@@ -1,19 +1,22 @@
 using System.Diagnostics;
 using CuteRooms.Contracts;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
-namespace CuteRooms.Api.Problems;
+namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// Every error leaves as problem details with a stable <c>type</c>: our own results carry theirs,
 /// and what the framework answers by itself (bad JSON, too large, unknown route, exceptions) is
 /// given one here by status code. Never a stack trace.
 /// </summary>
-public static class ProblemDetailsSetup
+public static class ProblemDetailsDefaults
 {
-    public static IHostApplicationBuilder AddApiProblemDetails(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddProblemDetailsDefaults(this IHostApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
@@ -37,11 +40,10 @@ public static class ProblemDetailsSetup
 
         // Minimal APIs answer unreadable bodies with a bare 400/413; status code pages give them a body.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
-        builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.AllowTrailingCommas = false);
         return builder;
     }
 
-    public static WebApplication UseApiProblemDetails(this WebApplication app)
+    public static WebApplication UseProblemDetailsDefaults(this WebApplication app)
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {

@@ -1,10 +1,10 @@
-using CuteRooms.Contracts;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace CuteRooms.Api.Problems;
+namespace CuteRooms.Contracts;
 
-/// <summary>The API's errors, each with its stable <c>type</c>.</summary>
-public static class ApiProblems
+/// <summary>The errors the Api and Realtime answer about rooms, each with its stable <c>type</c>.</summary>
+public static class ProblemResults
 {
     public static ProblemHttpResult RoomNotFound() => Problem(StatusCodes.Status404NotFound, ProblemTypes.RoomNotFound,
         "Room not found", "The room does not exist, has expired or was destroyed.");
