@@ -103,7 +103,8 @@ internal sealed class ChildProcess : IDisposable
     /// <summary>Asks it to stop (SIGTERM), as a terminal or an orchestrator would.</summary>
     public void Terminate()
     {
-        if (!HasExited)
+        // The process itself, not our exit task (completed a little later): never signal a reused pid.
+        if (!_process.HasExited)
         {
             Signal(Pid, SigTerm);
         }

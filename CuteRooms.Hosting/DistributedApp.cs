@@ -10,7 +10,8 @@ namespace CuteRooms.Hosting;
 /// </summary>
 public sealed class DistributedApp : IAsyncDisposable
 {
-    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(8);
+    private static readonly TimeSpan ServiceStopGrace = TimeSpan.FromSeconds(6);
+    private static readonly TimeSpan InfrastructureStopGrace = TimeSpan.FromSeconds(5);
 
     private readonly LogSink _log;
     private readonly List<InfrastructureServer> _infrastructure = [];
@@ -123,7 +124,7 @@ public sealed class DistributedApp : IAsyncDisposable
         return replicas[index].Process ?? throw new InvalidOperationException($"{replicas[index].Name} was never started.");
     }
 
-    /// <summary>SIGTERM to every child in reverse start order, ~8 s in all, then SIGKILL what is left. Idempotent.</summary>
+    /// <summary>SIGTERM to the services, then to the servers we started (each phase a few seconds), then SIGKILL what is left. Idempotent.</summary>
     public Task StopAsync()
     {
         lock (_gate)
@@ -136,17 +137,16 @@ public sealed class DistributedApp : IAsyncDisposable
 
     private async Task StopCoreAsync()
     {
-        List<ChildProcess> children;
+        List<ChildProcess> services, infrastructure;
         lock (_gate)
         {
-            children =
-            [
-                .. _infrastructure.Select(server => server.Process).OfType<ChildProcess>(),
-                .. _services.Select(service => service.Process).OfType<ChildProcess>(),
-            ];
+            services = [.. _services.Select(service => service.Process).OfType<ChildProcess>()];
+            infrastructure = [.. _infrastructure.Select(server => server.Process).OfType<ChildProcess>()];
         }
-        children.Reverse();
-        await ProcessStopper.StopAsync(children, StopGrace);
+        // The services first, all at once (Realtime ends its streams at once, so the Web is not left
+        // waiting on proxied ones), then the servers they used.
+        await ProcessStopper.StopAsync(services, ServiceStopGrace);
+        await ProcessStopper.StopAsync(infrastructure, InfrastructureStopGrace);
         foreach (var server in Enumerable.Reverse(_infrastructure))
         {
             await server.DisposeAsync();

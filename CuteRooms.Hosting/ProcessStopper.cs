@@ -1,11 +1,10 @@
-using System.Diagnostics;
-
 namespace CuteRooms.Hosting;
 
 /// <summary>
-/// Stops children the way an orchestrator should: SIGTERM one by one in the order given (reverse start
-/// order), within one shared grace period; then SIGKILL the whole tree of whatever is left, and any
-/// process that was below a child when we started stopping (RabbitMQ's beam.smp under its shell script).
+/// Stops children the way an orchestrator should: SIGTERM to all of them at once, so none waits on
+/// another (a Web still proxying a stream would otherwise hold up everything after it), within one
+/// grace period; then SIGKILL the whole tree of whatever is left, and any process that was below a
+/// child when we started stopping (RabbitMQ's beam.smp under its shell script).
 /// </summary>
 internal static class ProcessStopper
 {
@@ -19,16 +18,11 @@ internal static class ProcessStopper
         // Snapshot the trees first: once a parent is gone its orphans are no longer found under it.
         var descendants = running.SelectMany(child => child.Descendants()).ToList();
 
-        var clock = Stopwatch.StartNew();
         foreach (var child in running)
         {
             child.Terminate();
-            var left = grace - clock.Elapsed;
-            if (left > TimeSpan.Zero)
-            {
-                await Task.WhenAny(child.Exited, Task.Delay(left));
-            }
         }
+        await Task.WhenAny(Task.WhenAll(running.Select(child => child.Exited)), Task.Delay(grace));
 
         foreach (var child in running.Where(child => !child.HasExited))
         {

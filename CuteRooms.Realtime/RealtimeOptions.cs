@@ -22,9 +22,12 @@ public sealed class RealtimeOptions
     /// <summary>Presence changes within this window reach subscribers as one <c>presence</c> event.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10")] public TimeSpan PresenceCoalescing { get; set; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>At most this many messages are replayed to a reconnecting subscriber (the stream is capped anyway).</summary>
-    [Range(1, 1_000_000)] public int MaxReplay { get; set; } = 1_000;
+    /// <summary>A reconnecting subscriber's missed messages are read from the stream this many at a time.</summary>
+    [Range(1, 10_000)] public int ReplayPageSize { get; set; } = 200;
 
-    /// <summary>The reconnection delay suggested to browsers (SSE <c>retry:</c>).</summary>
+    /// <summary>The reconnection delay suggested to browsers (SSE <c>retry:</c>)…</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")] public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>…plus a random share of this, so the streams of a stopped replica do not all come back at once.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")] public TimeSpan ReconnectJitter { get; set; } = TimeSpan.FromSeconds(2);
 }

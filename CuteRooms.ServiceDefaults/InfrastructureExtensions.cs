@@ -25,7 +25,7 @@ public static class InfrastructureExtensions
         // Start even while Redis is down; /health reports it and the client reconnects by itself.
         options.AbortOnConnectFail = false;
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
-        builder.Services.AddHealthChecks().AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), name);
+        builder.Services.AddHealthChecks().AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), name, tags: ["redis"]);
         return builder;
     }
 
@@ -42,7 +42,11 @@ public static class InfrastructureExtensions
 
         builder.Services.AddMassTransit(bus =>
         {
-            bus.ConfigureHealthCheckOptions(health => health.Name = name);
+            bus.ConfigureHealthCheckOptions(health =>
+            {
+                health.Name = name;
+                health.Tags.Add("rabbitmq");
+            });
             // MassTransit reports anonymous usage to its vendor by default; our services call no one but their own dependencies.
             bus.ConfigureUsageTelemetryOptions(telemetry => telemetry.Enabled = false);
             configureBus?.Invoke(bus);

@@ -1,6 +1,5 @@
 using CuteRooms.Api.Rooms;
 using CuteRooms.Contracts;
-using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -38,8 +37,8 @@ public static class MessageEndpoints
     }
 
     internal static async Task<Results<Created<MessageResponse>, ValidationProblem, ProblemHttpResult>> PostMessage(
-        string id, PostMessageRequest request, HttpRequest http, RoomStore store, IPublishEndpoint publisher,
-        IOptions<RoomOptions> options, MessageMetrics metrics, ILogger<PostMessageRequest> logger)
+        string id, PostMessageRequest request, HttpRequest http, RoomStore store, RoomEvents events,
+        IOptions<RoomOptions> options, MessageMetrics metrics)
     {
         if (AuthCookie.TokenFrom(http) is not { } token) return ProblemResults.MissingToken();
         if (!RoomIds.IsValid(id)) return ProblemResults.RoomNotFound();
@@ -58,17 +57,7 @@ public static class MessageEndpoints
 
         var message = stored.Message!;
         metrics.MessagePosted();
-        try
-        {
-            // Not tied to the request: a stored message is announced even if the caller left.
-            await publisher.Publish(new MessagePosted(id, stored.PreviousId, message));
-        }
-        catch (Exception exception)
-        {
-            // Redis holds the message: subscribers get it from the stream when the next event reveals
-            // the gap, or when they reconnect with Last-Event-ID. So the post still succeeds.
-            logger.LogWarning(exception, "Message {MessageId} of room {RoomId} was stored but its event could not be published", message.Id, id);
-        }
+        await events.PublishAsync(new MessagePosted(id, stored.PreviousId, message));
         return TypedResults.Created($"/api/rooms/{id}/messages?after={message.Id}", message);
     }
 }

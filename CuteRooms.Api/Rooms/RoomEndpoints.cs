@@ -1,5 +1,4 @@
 using CuteRooms.Contracts;
-using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -56,7 +55,7 @@ public static class RoomEndpoints
             : ProblemResults.RoomNotFound();
 
     internal static async Task<Results<Ok<AdmissionResponse>, ProblemHttpResult>> Admit(
-        string id, AdmissionRequest? request, RoomStore store, IPublishEndpoint publisher, RoomMetrics metrics)
+        string id, AdmissionRequest? request, RoomStore store, RoomEvents events, RoomMetrics metrics)
     {
         if (!RoomIds.IsValid(id)) return ProblemResults.RoomNotFound();
 
@@ -74,14 +73,13 @@ public static class RoomEndpoints
         if (admission.Joined)
         {
             metrics.MemberJoined();
-            // Not tied to the request: once stored, the change must be announced even if the caller left.
-            await publisher.Publish(new PresenceChanged(id));
+            await events.PublishAsync(new PresenceChanged(id));
         }
         return TypedResults.Ok(new AdmissionResponse(token, isNewToken, admission.DisplayName!, AuthorIds.For(id, token), admission.Room!));
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> DestroyRoom(
-        string id, HttpRequest http, RoomStore store, IPublishEndpoint publisher)
+        string id, HttpRequest http, RoomStore store, RoomEvents events)
     {
         if (AuthCookie.TokenFrom(http) is not { } token) return ProblemResults.MissingToken();
         if (!RoomIds.IsValid(id)) return ProblemResults.RoomNotFound();
@@ -92,7 +90,7 @@ public static class RoomEndpoints
             case RoomOutcome.Forbidden: return ProblemResults.NotAMember();
         }
 
-        await publisher.Publish(new RoomDestroyed(id));
+        await events.PublishAsync(new RoomDestroyed(id));
         return TypedResults.NoContent();
     }
 }

@@ -22,18 +22,34 @@ public sealed class RoomHub(RoomReader reader, RealtimeMetrics metrics, ILogger<
 
     public int RoomCount { get { lock (gate) return rooms.Count; } }
 
+    private bool stopping;
+
     internal void Join(Subscriber subscriber, string? lastEventId)
     {
         lock (gate)
         {
+            if (stopping)
+            {
+                subscriber.Complete(); // this replica is going away: resume on another
+                return;
+            }
             if (!rooms.TryGetValue(subscriber.RoomId, out var room))
             {
-                room = new LocalRoom(new RoomPump(subscriber.RoomId, reader, metrics, logger, time, options.Value.PresenceCoalescing));
+                room = new LocalRoom(new RoomPump(subscriber.RoomId, reader, metrics, logger, time, options.Value));
                 rooms.Add(subscriber.RoomId, room);
             }
             room.Subscribers++;
             room.StreamsPerToken[subscriber.Token] = room.StreamsPerToken.GetValueOrDefault(subscriber.Token) + 1;
             room.Pump.Post(new RoomSignal.Join(subscriber, lastEventId));
+        }
+    }
+
+    /// <summary>Whether the token has a stream of the room on this replica.</summary>
+    internal bool HasStream(string roomId, string token)
+    {
+        lock (gate)
+        {
+            return rooms.TryGetValue(roomId, out var room) && room.StreamsPerToken.ContainsKey(token);
         }
     }
 
@@ -82,6 +98,7 @@ public sealed class RoomHub(RoomReader reader, RealtimeMetrics metrics, ILogger<
     {
         lock (gate)
         {
+            stopping = true;
             foreach (var room in rooms.Values) room.Pump.Post(RoomSignal.Disconnect);
         }
     }

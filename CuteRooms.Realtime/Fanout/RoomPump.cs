@@ -9,7 +9,7 @@ namespace CuteRooms.Realtime.Fanout;
 /// <summary>
 /// The local subscribers of one room on this replica and the one loop that feeds them. Joins,
 /// leaves, events and presence refreshes are processed in order by a single reader, so the
-/// subscriber list needs no lock and a reconnecting subscriber's replay cannot race live events.
+/// subscriber list needs no lock and a reconnecting subscriber's catch-up cannot race live events.
 /// Each event is formatted once and the same frame is queued to every subscriber.
 /// </summary>
 internal sealed class RoomPump
@@ -20,20 +20,24 @@ internal sealed class RoomPump
     private readonly RealtimeMetrics metrics;
     private readonly ILogger logger;
     private readonly TimeProvider time;
-    private readonly TimeSpan presenceCoalescing;
+    private readonly RealtimeOptions options;
     private int presenceRefreshScheduled;
 
-    /// <summary>The newest message of the room delivered here; null until the first subscriber joined.</summary>
+    /// <summary>The newest message of the room delivered here, read from the stream's tail; null until someone joined.</summary>
     private StreamPosition? lastDelivered;
 
-    public RoomPump(string roomId, RoomReader reader, RealtimeMetrics metrics, ILogger logger, TimeProvider time, TimeSpan presenceCoalescing)
+    /// <summary>Set once the room ended (destroyed, expired) or the replica is stopping; late joiners get it at once.</summary>
+    private bool ended;
+    private SseFrame? finalFrame;
+
+    public RoomPump(string roomId, RoomReader reader, RealtimeMetrics metrics, ILogger logger, TimeProvider time, RealtimeOptions options)
     {
         RoomId = roomId;
         this.reader = reader;
         this.metrics = metrics;
         this.logger = logger;
         this.time = time;
-        this.presenceCoalescing = presenceCoalescing;
+        this.options = options;
         Completion = Task.Run(RunAsync);
     }
 
@@ -41,13 +45,19 @@ internal sealed class RoomPump
 
     public Task Completion { get; }
 
+    /// <summary>
+    /// At most this many missed messages are queued to subscribers in one go (half an outbox);
+    /// beyond that they resume by id, which the stream endpoint replays page by page.
+    /// </summary>
+    private int CatchUpLimit => Math.Max(1, options.OutboxCapacity / 2);
+
     public void Post(RoomSignal signal) => inbox.Writer.TryWrite(signal);
 
     /// <summary>Asks for one presence refresh soon; requests within the coalescing window share it.</summary>
     public void RequestPresenceRefresh()
     {
         if (Interlocked.Exchange(ref presenceRefreshScheduled, 1) == 1) return;
-        _ = Task.Delay(presenceCoalescing, time).ContinueWith(
+        _ = Task.Delay(options.PresenceCoalescing, time).ContinueWith(
             static (_, state) => ((RoomPump)state!).Post(RoomSignal.Refresh), this, TaskScheduler.Default);
     }
 
@@ -66,8 +76,7 @@ internal sealed class RoomPump
             {
                 // Redis failed us mid-way: end every stream; each resumes from its last id, losing nothing.
                 logger.LogWarning(exception, "Room {RoomId}: {Signal} failed; disconnecting its subscribers so they resume", RoomId, signal.GetType().Name);
-                foreach (var subscriber in subscribers) subscriber.Complete();
-                lastDelivered = null;
+                DisconnectEveryone();
             }
         }
     }
@@ -77,42 +86,55 @@ internal sealed class RoomPump
         RoomSignal.Join join => JoinAsync(join.Subscriber, join.LastEventId),
         RoomSignal.Leave leave => Leave(leave.Subscriber),
         RoomSignal.Posted posted => DeliverAsync(posted.Event),
-        RoomSignal.Ended ended => End(ended.Destroyed ? SseFrame.Destroyed : SseFrame.Expired),
+        RoomSignal.TailSeen tail => CatchUpAsync(tail.TailId),
+        RoomSignal.Ended end => End(end.Destroyed ? SseFrame.Destroyed : SseFrame.Expired),
+        RoomSignal.DisconnectAll => End(null),
         RoomSignal.RefreshPresence => RefreshPresenceAsync(),
         RoomSignal.KeepAlive => Broadcast(SseFrame.KeepAlive),
-        RoomSignal.DisconnectAll => End(finalFrame: null),
         _ => throw new UnreachableException(),
     };
 
     private async Task JoinAsync(Subscriber subscriber, string? lastEventId)
     {
+        if (ended)
+        {
+            subscriber.Complete(finalFrame);
+            return;
+        }
         subscribers.Add(subscriber);
         // The counts this stream opened with were read before it joined: a change announced in
         // between found no one here. A (coalesced) refresh closes that window.
         RequestPresenceRefresh();
-        var resumeFrom = lastEventId is null ? (StreamPosition?)null : StreamPosition.Parse(lastEventId);
 
-        if (lastDelivered is not { } delivered)
-        {
-            // First subscriber here: the room's position is the stream's tail (or the resume point).
-            var replay = resumeFrom is { } from ? await reader.ReadAfterAsync(RoomId, from.ToString(), null) : [];
-            foreach (var message in replay) subscriber.TryDeliver(SseFrame.Message(message));
-            lastDelivered = replay.Count > 0
-                ? StreamPosition.Parse(replay[^1].Id)
-                : resumeFrom ?? await reader.ReadTailAsync(RoomId);
-            subscriber.LastSent = lastDelivered.Value;
-            return;
-        }
+        // The room's position here is the stream's tail, never what a client claims to have seen.
+        lastDelivered ??= await reader.ReadTailAsync(RoomId);
+        var delivered = lastDelivered.Value;
+        var resume = lastEventId is null ? delivered : StreamPosition.Parse(lastEventId);
 
-        if (resumeFrom is { } resume && resume < delivered)
+        if (resume < delivered)
         {
-            // Behind the room: replay what it missed up to where live delivery stands; later ones come live.
-            foreach (var message in await reader.ReadAfterAsync(RoomId, resume.ToString(), delivered.ToString()))
+            // Behind the room: what it missed up to where live delivery stands; later ones come live.
+            var missed = await reader.ReadAfterAsync(RoomId, resume.ToString(), delivered.ToString(), CatchUpLimit);
+            if (missed.Count >= CatchUpLimit)
             {
-                subscriber.TryDeliver(SseFrame.Message(message));
+                subscribers.Remove(subscriber);
+                subscriber.Complete(); // too far behind for its outbox: it resumes by id, replayed page by page
+                return;
             }
+            foreach (var message in missed) subscriber.TryDeliver(SseFrame.Message(message));
+            subscriber.LastSent = delivered;
         }
-        subscriber.LastSent = resumeFrom is { } r && r > delivered ? r : delivered;
+        else if (resume > delivered)
+        {
+            // It has messages whose events are still on their way here (e.g. from the page it
+            // rendered); trust that only as far as the stream actually goes.
+            var tail = await reader.ReadTailAsync(RoomId);
+            subscriber.LastSent = resume < tail ? resume : tail;
+        }
+        else
+        {
+            subscriber.LastSent = delivered;
+        }
     }
 
     private Task Leave(Subscriber subscriber)
@@ -126,22 +148,40 @@ internal sealed class RoomPump
         var position = StreamPosition.Parse(posted.Message.Id);
         if (lastDelivered is not { } delivered || position <= delivered) return; // no one here yet, or already delivered
 
-        var previous = StreamPosition.Parse(posted.PreviousId);
-        if (previous > delivered)
+        if (StreamPosition.Parse(posted.PreviousId) > delivered)
         {
             // A gap: this replica missed or has not yet received earlier events. Redis has them all.
-            metrics.GapFilled();
-            foreach (var message in await reader.ReadAfterAsync(RoomId, delivered.ToString(), posted.Message.Id))
-            {
-                Fan(SseFrame.Message(message));
-            }
+            await FillGapAsync(delivered, posted.Message.Id);
         }
         else
         {
             Fan(SseFrame.Message(posted.Message));
+            lastDelivered = position;
         }
-        lastDelivered = position;
         metrics.FanOutCompleted(time.GetUtcNow() - posted.Message.SentAt);
+    }
+
+    /// <summary>The heartbeat saw the stream's tail: an event for the newest message may have been lost.</summary>
+    private async Task CatchUpAsync(string tailId)
+    {
+        if (lastDelivered is { } delivered && StreamPosition.Parse(tailId) > delivered)
+        {
+            await FillGapAsync(delivered, tailId);
+        }
+    }
+
+    private async Task FillGapAsync(StreamPosition delivered, string untilId)
+    {
+        metrics.GapFilled();
+        var missed = await reader.ReadAfterAsync(RoomId, delivered.ToString(), untilId, CatchUpLimit);
+        if (missed.Count >= CatchUpLimit)
+        {
+            // More than outboxes should take at once: everyone resumes by id instead, losing nothing.
+            DisconnectEveryone();
+            return;
+        }
+        foreach (var message in missed) Fan(SseFrame.Message(message));
+        if (missed.Count > 0) lastDelivered = StreamPosition.Parse(missed[^1].Id);
     }
 
     private void Fan(SseFrame message)
@@ -167,16 +207,26 @@ internal sealed class RoomPump
     private async Task RefreshPresenceAsync()
     {
         Volatile.Write(ref presenceRefreshScheduled, 0);
-        if (subscribers.Count == 0) return;
+        if (subscribers.Count == 0 || ended) return;
         if (await reader.ReadPresenceAsync(RoomId) is { } presence)
         {
             await Broadcast(SseFrame.Presence(presence));
         }
     }
 
-    private Task End(SseFrame? finalFrame)
+    /// <summary>Ends every stream without a final event; each client resumes by id (here or elsewhere).</summary>
+    private void DisconnectEveryone()
     {
-        foreach (var subscriber in subscribers) subscriber.Complete(finalFrame);
+        foreach (var subscriber in subscribers) subscriber.Complete();
+        subscribers.Clear();
+        lastDelivered = null; // the next joiner reads the tail again
+    }
+
+    private Task End(SseFrame? frame)
+    {
+        ended = true;
+        finalFrame = frame;
+        foreach (var subscriber in subscribers) subscriber.Complete(frame);
         return Task.CompletedTask;
     }
 }

@@ -8,6 +8,7 @@ internal abstract record RoomSignal
     public sealed record Join(Subscriber Subscriber, string? LastEventId) : RoomSignal;
     public sealed record Leave(Subscriber Subscriber) : RoomSignal;
     public sealed record Posted(MessagePosted Event) : RoomSignal;
+    public sealed record TailSeen(string TailId) : RoomSignal;
     public sealed record Ended(bool Destroyed) : RoomSignal;
     public sealed record RefreshPresence : RoomSignal;
     public sealed record KeepAlive : RoomSignal;

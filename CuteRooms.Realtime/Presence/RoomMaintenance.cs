@@ -8,7 +8,7 @@ namespace CuteRooms.Realtime.Presence;
 /// <summary>
 /// The periodic work of a replica, one Redis call per local room per beat (never per subscriber):
 /// refresh the <c>online</c> entries of live streams, sweep entries left by dead replicas, notice
-/// rooms that expired; and a keep-alive comment to every stream.
+/// rooms that expired and messages whose event never came; and a keep-alive comment to every stream.
 /// </summary>
 public sealed class RoomMaintenance(RoomHub hub, RoomReader reader, IBus bus, IOptions<RealtimeOptions> options, TimeProvider time, ILogger<RoomMaintenance> logger)
     : BackgroundService
@@ -31,15 +31,14 @@ public sealed class RoomMaintenance(RoomHub hub, RoomReader reader, IBus bus, IO
             {
                 try
                 {
-                    switch (await reader.HeartbeatAsync(roomId, tokens))
+                    if (await reader.HeartbeatAsync(roomId, tokens) is not { } beat)
                     {
-                        case null:
-                            hub.Dispatch(roomId, new RoomSignal.Ended(Destroyed: false));
-                            break;
-                        case > 0:
-                            await bus.Publish(new PresenceChanged(roomId), stoppingToken);
-                            break;
+                        hub.Dispatch(roomId, new RoomSignal.Ended(Destroyed: false));
+                        continue;
                     }
+                    // A lost event for the newest message would otherwise wait for the next message.
+                    if (beat.NewestMessageId is { } newest) hub.Dispatch(roomId, new RoomSignal.TailSeen(newest));
+                    if (beat.Swept > 0) await bus.Publish(new PresenceChanged(roomId), stoppingToken);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {

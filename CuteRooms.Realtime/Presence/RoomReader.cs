@@ -28,15 +28,16 @@ public sealed class RoomReader(IConnectionMultiplexer redis, IOptions<RealtimeOp
         return { 'ok', wasOnline and 0 or 1, redis.call('ZCOUNT', KEYS[3], ARGV[3], '+inf'), redis.call('SCARD', KEYS[2]), pttl }
         """;
 
-    // KEYS: meta, members, online. ARGV: now (ms), online cutoff (ms), tokens of live local streams...
-    // Returns -1 when the room is gone, else how many stale entries were swept.
+    // KEYS: meta, members, online, messages. ARGV: now (ms), online cutoff (ms), tokens of live local streams...
+    // Returns false when the room is gone, else how many stale entries were swept and the newest message id.
     private const string HeartbeatScript = """
         local pttl = redis.call('PTTL', KEYS[1])
-        if pttl == -2 then return -1 end
+        if pttl == -2 then return false end
         for i = 3, #ARGV do redis.call('ZADD', KEYS[3], ARGV[1], ARGV[i]) end
         local swept = redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[2])
         if pttl > 0 then redis.call('PEXPIRE', KEYS[3], pttl) end
-        return swept
+        local newest = redis.call('XREVRANGE', KEYS[4], '+', '-', 'COUNT', 1)
+        return { swept, newest[1] and newest[1][1] or '' }
         """;
 
     // KEYS: meta, members, online. ARGV: online cutoff (ms).
@@ -66,8 +67,11 @@ public sealed class RoomReader(IConnectionMultiplexer redis, IOptions<RealtimeOp
     public Task<bool> DisconnectAsync(string roomId, string token) =>
         Db.SortedSetRemoveAsync(new RoomKeys(roomId).Online, token);
 
-    /// <summary>Refreshes the live tokens, sweeps stale ones; null when the room is gone, else how many were swept.</summary>
-    public async Task<long?> HeartbeatAsync(string roomId, IReadOnlyCollection<string> liveTokens)
+    /// <summary>What a heartbeat found: how many stale entries it swept, and the room's newest message.</summary>
+    public sealed record Heartbeat(long Swept, string? NewestMessageId);
+
+    /// <summary>Refreshes the live tokens and sweeps stale ones; null when the room is gone.</summary>
+    public async Task<Heartbeat?> HeartbeatAsync(string roomId, IReadOnlyCollection<string> liveTokens)
     {
         var now = time.GetUtcNow();
         var args = new RedisValue[liveTokens.Count + 2];
@@ -75,8 +79,12 @@ public sealed class RoomReader(IConnectionMultiplexer redis, IOptions<RealtimeOp
         args[1] = OnlineCutoff(now);
         var i = 2;
         foreach (var token in liveTokens) args[i++] = token;
-        var swept = (long)await Db.ScriptEvaluateAsync(HeartbeatScript, PresenceKeys(roomId), args);
-        return swept < 0 ? null : swept;
+        var keys = new RoomKeys(roomId);
+        var result = await Db.ScriptEvaluateAsync(HeartbeatScript, [keys.Meta, keys.Members, keys.Online, keys.Messages], args);
+        if (result.IsNull) return null;
+        var values = (RedisResult[])result!;
+        var newest = (string?)values[1];
+        return new Heartbeat((long)values[0], string.IsNullOrEmpty(newest) ? null : newest);
     }
 
     public async Task<PresenceSnapshot?> ReadPresenceAsync(string roomId)
@@ -89,10 +97,9 @@ public sealed class RoomReader(IConnectionMultiplexer redis, IOptions<RealtimeOp
     }
 
     /// <summary>Messages after <paramref name="afterId"/> (exclusive) up to <paramref name="untilId"/> (inclusive; null = newest), oldest first.</summary>
-    public async Task<IReadOnlyList<MessageResponse>> ReadAfterAsync(string roomId, string afterId, string? untilId, int? count = null)
+    public async Task<IReadOnlyList<MessageResponse>> ReadAfterAsync(string roomId, string afterId, string? untilId, int count)
     {
-        var entries = await Db.StreamRangeAsync(new RoomKeys(roomId).Messages, "(" + afterId, untilId ?? "+",
-            count ?? options.Value.MaxReplay);
+        var entries = await Db.StreamRangeAsync(new RoomKeys(roomId).Messages, "(" + afterId, untilId ?? "+", count);
         return Array.ConvertAll(entries, entry => MessageFields.ToMessage(entry.Id!, field => entry[field]));
     }
 

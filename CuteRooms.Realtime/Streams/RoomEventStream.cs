@@ -23,8 +23,6 @@ public sealed class RoomEventStream(
     RealtimeMetrics metrics,
     RealtimeOptions options) : IResult
 {
-    private const int ReplayPage = 200;
-
     public async Task ExecuteAsync(HttpContext http)
     {
         var response = http.Response;
@@ -35,23 +33,18 @@ public sealed class RoomEventStream(
 
         var aborted = http.RequestAborted;
         var body = response.BodyWriter;
+        var joined = false;
         metrics.Connected();
         try
         {
-            body.Write(SseFrame.Retry(options.ReconnectDelay).Bytes.Span);
+            body.Write(SseFrame.Retry(ReconnectDelay()).Bytes.Span);
             body.Write(SseFrame.Presence(presence).Bytes.Span);
             await body.FlushAsync(aborted);
 
             var position = resumeAfter is null ? null : await ReplayAsync(body, resumeAfter, aborted);
             hub.Join(subscriber, position);
-            try
-            {
-                await WriteFramesAsync(body, aborted);
-            }
-            finally
-            {
-                await LeaveAsync();
-            }
+            joined = true;
+            await WriteFramesAsync(body, aborted);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -59,22 +52,27 @@ public sealed class RoomEventStream(
         }
         finally
         {
+            // Connecting put the token in `online`, so leaving must take it out, joined or not.
+            await LeaveAsync(joined);
             metrics.Disconnected();
         }
     }
+
+    /// <summary>The suggested reconnection delay, spread so a stopped replica's streams do not all return at once.</summary>
+    private TimeSpan ReconnectDelay() => options.ReconnectDelay + options.ReconnectJitter * Random.Shared.NextDouble();
 
     /// <summary>Writes everything after <paramref name="afterId"/>, page by page; returns the id of the last one written.</summary>
     private async Task<string> ReplayAsync(PipeWriter body, string afterId, CancellationToken aborted)
     {
         while (true)
         {
-            var page = await reader.ReadAfterAsync(subscriber.RoomId, afterId, untilId: null, ReplayPage);
+            var page = await reader.ReadAfterAsync(subscriber.RoomId, afterId, untilId: null, options.ReplayPageSize);
             if (page.Count == 0) return afterId;
 
             foreach (var message in page) body.Write(SseFrame.Message(message).Bytes.Span);
             afterId = page[^1].Id;
             await body.FlushAsync(aborted);
-            if (page.Count < ReplayPage) return afterId;
+            if (page.Count < options.ReplayPageSize) return afterId;
         }
     }
 
@@ -90,9 +88,10 @@ public sealed class RoomEventStream(
         }
     }
 
-    private async Task LeaveAsync()
+    private async Task LeaveAsync(bool joined)
     {
-        if (!hub.Leave(subscriber)) return; // the same token still has a stream here
+        var lastStreamOfToken = joined ? hub.Leave(subscriber) : !hub.HasStream(subscriber.RoomId, subscriber.Token);
+        if (!lastStreamOfToken) return; // the same token still has a stream here
         try
         {
             if (await reader.DisconnectAsync(subscriber.RoomId, subscriber.Token))

@@ -4,8 +4,8 @@ namespace CuteRooms.Web.Gateway;
 
 /// <summary>
 /// CSRF defence for the gateway. The browser's identity is a cookie, so a state-changing call must
-/// come from our own pages: refused when the browser says it is cross-site (<c>Sec-Fetch-Site</c>)
-/// or when it names an <c>Origin</c> on another host. Reads (GET, and the SSE stream) pass.
+/// come from our own pages: refused when the browser says it comes from anywhere but this origin
+/// (<c>Sec-Fetch-Site</c>) or when it names an <c>Origin</c> on another host. Reads (GET, and the SSE stream) pass.
 /// </summary>
 public static class CrossSiteRequestGuard
 {
@@ -28,8 +28,12 @@ public static class CrossSiteRequestGuard
 
     public static bool IsCrossSite(HttpRequest request)
     {
-        if (string.Equals(request.Headers["Sec-Fetch-Site"], "cross-site", StringComparison.OrdinalIgnoreCase))
-            return true;
+        // CuteRooms has exactly one origin: a sibling subdomain ("same-site") is as foreign as any other
+        // site. "none" is the user's own navigation.
+        var fetchSite = request.Headers["Sec-Fetch-Site"].ToString();
+        if (fetchSite.Length > 0)
+            return !fetchSite.Equals("same-origin", StringComparison.OrdinalIgnoreCase)
+                && !fetchSite.Equals("none", StringComparison.OrdinalIgnoreCase);
 
         var origin = request.Headers.Origin.ToString();
         if (origin.Length == 0) return false; // not a browser, or a same-origin GET-like request

@@ -107,6 +107,21 @@ public sealed class FanOutTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task An_idle_stream_gets_a_keep_alive_comment()
+    {
+        var room = await system.Api.CreateRoomAsync();
+        var token = await system.Api.AdmitAsync(room.Id);
+
+        using var response = await SseSubscription.SendAsync(system.Replica(0), room.Id, token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10)); // the fixture's interval is 2 s
+        string? line;
+        while ((line = await reader.ReadLineAsync(deadline.Token)) is not null && !line.StartsWith(':')) { }
+
+        Assert.Equal(": keep-alive", line);
+    }
+
+    [Fact]
     public async Task A_malformed_last_event_id_is_validation_failed()
     {
         var room = await system.Api.CreateRoomAsync();

@@ -1,6 +1,7 @@
 using CuteRooms.Contracts;
 using CuteRooms.Realtime.Fanout;
 using CuteRooms.Realtime.Presence;
+using CuteRooms.Realtime.Streams;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -46,24 +47,68 @@ public sealed class GapFillingTests(SystemFixture system) : IAsyncDisposable
         Assert.Empty(await ReadMessageIdsAsync(subscriber, 1, TimeSpan.FromSeconds(1)));
     }
 
-    private async Task<(RoomHub Hub, string Room, string Token, Subscriber Subscriber)> JoinedSubscriberAsync()
+    [Fact]
+    public async Task A_client_claiming_a_position_past_the_stream_cannot_stop_delivery_to_others()
+    {
+        var (hub, room, token, _) = await JoinedSubscriberAsync(lastEventId: "9999999999999-0");
+        var other = await JoinAsync(hub, room, await system.Api.AdmitAsync(room));
+        var message = await system.Api.PostAsync(room, token, "still live");
+
+        hub.Dispatch(room, new RoomSignal.Posted(new MessagePosted(room, null, message)));
+
+        Assert.Equal([message.Id], await ReadMessageIdsAsync(other, 1));
+    }
+
+    [Fact]
+    public async Task A_gap_larger_than_an_outbox_takes_ends_the_streams_so_they_resume_by_id()
+    {
+        var (hub, room, token, subscriber) = await JoinedSubscriberAsync(outboxCapacity: 8); // at most 4 at once
+        var posted = new List<MessageResponse>();
+        for (var i = 0; i < 6; i++) posted.Add(await system.Api.PostAsync(room, token, $"m{i}"));
+
+        hub.Dispatch(room, new RoomSignal.Posted(new MessagePosted(room, posted[4].Id, posted[5])));
+
+        Assert.Empty(await ReadMessageIdsAsync(subscriber, 1, TimeSpan.FromSeconds(2)));
+        await subscriber.Frames.Completion.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task The_newest_message_whose_event_never_came_is_delivered_when_the_heartbeat_sees_it()
+    {
+        var (hub, room, token, subscriber) = await JoinedSubscriberAsync();
+        var lost = await system.Api.PostAsync(room, token, "its event was lost");
+
+        hub.Dispatch(room, new RoomSignal.TailSeen(lost.Id));
+
+        Assert.Equal([lost.Id], await ReadMessageIdsAsync(subscriber, 1));
+    }
+
+    private async Task<(RoomHub Hub, string Room, string Token, Subscriber Subscriber)> JoinedSubscriberAsync(int outboxCapacity = 64, string? lastEventId = null)
     {
         var redis = await ConnectionMultiplexer.ConnectAsync(system.App.RedisConnectionString);
-        var options = Options.Create(new RealtimeOptions());
+        var options = Options.Create(new RealtimeOptions { OutboxCapacity = outboxCapacity });
         var reader = new RoomReader(redis, options, TimeProvider.System);
         var hub = new RoomHub(reader, new RealtimeMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
             NullLogger<RoomHub>.Instance, TimeProvider.System, options);
 
         var room = (await system.Api.CreateRoomAsync()).Id;
         var token = await system.Api.AdmitAsync(room);
-        var subscriber = new Subscriber(room, token, outboxCapacity: 64);
-        hub.Join(subscriber, lastEventId: null);
+        return (hub, room, token, await JoinAsync(hub, room, token, outboxCapacity, lastEventId));
+    }
+
+    private static async Task<Subscriber> JoinAsync(RoomHub hub, string room, string token, int outboxCapacity = 64, string? lastEventId = null)
+    {
+        var subscriber = new Subscriber(room, token, outboxCapacity);
+        hub.Join(subscriber, lastEventId);
 
         // The keep-alive comes out once the pump has taken the join in.
         hub.BroadcastKeepAlive();
-        Assert.True(await subscriber.Frames.WaitToReadAsync(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token));
-        subscriber.Frames.TryRead(out _);
-        return (hub, room, token, subscriber);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        while (await subscriber.Frames.WaitToReadAsync(deadline.Token))
+        {
+            if (subscriber.Frames.TryRead(out var frame) && frame == SseFrame.KeepAlive) break;
+        }
+        return subscriber;
     }
 
     private static async Task<List<string>> ReadMessageIdsAsync(Subscriber subscriber, int count, TimeSpan? timeout = null)

@@ -38,7 +38,11 @@ public sealed class SystemFixture : IAsyncLifetime
         options.ServiceEnvironment["RateLimits__MessagesPerSecond"] = "100000";
         options.ServiceEnvironment["RateLimits__MessageBurst"] = "100000";
         options.ServiceEnvironment["Rooms__MinTtlSeconds"] = "1";
-        if (heartbeat is not null) options.ServiceEnvironment["Realtime__HeartbeatInterval"] = heartbeat;
+        if (heartbeat is not null)
+        {
+            options.ServiceEnvironment["Realtime__HeartbeatInterval"] = heartbeat;
+            options.ServiceEnvironment["Realtime__KeepAliveInterval"] = heartbeat;
+        }
         return options;
     }
 

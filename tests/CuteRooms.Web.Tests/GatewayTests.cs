@@ -49,6 +49,18 @@ public sealed class GatewayTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task Request_from_a_sibling_subdomain_is_refused()
+    {
+        using var client = Client();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/rooms") { Content = JsonContent.Create(new CreateRoomRequest()) };
+        request.Headers.Add("Sec-Fetch-Site", "same-site");
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Same_origin_post_passes_the_gateway_to_the_api()
     {
         using var client = Client();

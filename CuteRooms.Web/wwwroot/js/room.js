@@ -157,8 +157,10 @@ function start(root) {
 
   async function checkThenReconnect() {
     try {
-      const response = await fetch(api, { headers: { Accept: "application/json" } });
+      // A members-only read: it tells a room that is gone from a browser that lost its admission.
+      const response = await fetch(`${api}/messages?limit=1`, { headers: { Accept: "application/json" } });
       if (response.status === 404) { end("room-not-found", "This room is gone."); return; }
+      if (response.status === 401 || response.status === 403) { location.reload(); return; } // the gatekeeper admits again
     } catch { /* offline: just try again */ }
     connect();
   }
