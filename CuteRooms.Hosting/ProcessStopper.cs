@@ -32,26 +32,9 @@ internal static class ProcessStopper
         Sweep(descendants);
     }
 
-    /// <summary>Synchronous last resort (process exit, unhandled exception): SIGTERM, a short wait, SIGKILL.</summary>
-    public static void StopNow(IReadOnlyList<ChildProcess> children, TimeSpan grace)
-    {
-        var running = children.Where(child => !child.HasExited).ToList();
-        if (running.Count == 0)
-        {
-            return;
-        }
-        var descendants = running.SelectMany(child => child.Descendants()).ToList();
-        foreach (var child in running)
-        {
-            child.Terminate();
-        }
-        Task.WaitAny([Task.WhenAll(running.Select(child => child.Exited))], grace);
-        foreach (var child in running.Where(child => !child.HasExited))
-        {
-            child.Kill();
-        }
-        Sweep(descendants);
-    }
+    /// <summary>Synchronous last resort (process exit, unhandled exception): the same steps, waited for here.</summary>
+    public static void StopNow(IReadOnlyList<ChildProcess> children, TimeSpan grace) =>
+        StopAsync(children, grace).GetAwaiter().GetResult();
 
     private static void Sweep(IEnumerable<ProcessIdentity> descendants)
     {
