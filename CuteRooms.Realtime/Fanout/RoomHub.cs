@@ -24,14 +24,15 @@ public sealed class RoomHub(RoomReader reader, RealtimeMetrics metrics, ILogger<
 
     private bool stopping;
 
-    internal void Join(Subscriber subscriber, string? lastEventId)
+    /// <summary>Adds a subscriber to its room's pump; false when this replica is stopping (its stream just ends).</summary>
+    internal bool Join(Subscriber subscriber, string? lastEventId)
     {
         lock (gate)
         {
             if (stopping)
             {
                 subscriber.Complete(); // this replica is going away: resume on another
-                return;
+                return false;
             }
             if (!rooms.TryGetValue(subscriber.RoomId, out var room))
             {
@@ -41,6 +42,7 @@ public sealed class RoomHub(RoomReader reader, RealtimeMetrics metrics, ILogger<
             room.Subscribers++;
             room.StreamsPerToken[subscriber.Token] = room.StreamsPerToken.GetValueOrDefault(subscriber.Token) + 1;
             room.Pump.Post(new RoomSignal.Join(subscriber, lastEventId));
+            return true;
         }
     }
 

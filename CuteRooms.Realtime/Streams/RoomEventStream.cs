@@ -42,8 +42,7 @@ public sealed class RoomEventStream(
             await body.FlushAsync(aborted);
 
             var position = resumeAfter is null ? null : await ReplayAsync(body, resumeAfter, aborted);
-            hub.Join(subscriber, position);
-            joined = true;
+            joined = hub.Join(subscriber, position);
             await WriteFramesAsync(body, aborted);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
