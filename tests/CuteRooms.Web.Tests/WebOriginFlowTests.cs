@@ -53,6 +53,18 @@ public sealed class WebOriginFlowTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_room_link_with_a_trailing_slash_admits_like_the_plain_one()
+    {
+        using var client = Client();
+        var room = (await (await client.PostAsJsonAsync("/api/rooms", new CreateRoomRequest())).Content.ReadFromJsonAsync<RoomResponse>())!;
+
+        using var visit = await client.GetAsync($"/room/{room.Id}/");
+
+        Assert.Equal(HttpStatusCode.OK, visit.StatusCode);
+        Assert.Contains(visit.Headers.GetValues("Set-Cookie"), value => value.StartsWith(AuthCookie.Name + "=", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task An_unknown_room_is_room_not_found_through_the_web()
     {
         using var client = Client();
