@@ -20,8 +20,6 @@ public sealed class RoomHub(RoomReader reader, RealtimeMetrics metrics, ILogger<
         public Dictionary<string, int> StreamsPerToken { get; } = [];
     }
 
-    public int RoomCount { get { lock (gate) return rooms.Count; } }
-
     private bool stopping;
 
     /// <summary>Adds a subscriber to its room's pump; false when this replica is stopping (its stream just ends).</summary>

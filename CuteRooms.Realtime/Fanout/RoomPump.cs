@@ -38,12 +38,10 @@ internal sealed class RoomPump
         this.logger = logger;
         this.time = time;
         this.options = options;
-        Completion = Task.Run(RunAsync);
+        _ = Task.Run(RunAsync); // ends when Close() completes the inbox; each signal's failure is handled inside
     }
 
     public string RoomId { get; }
-
-    public Task Completion { get; }
 
     /// <summary>
     /// At most this many missed messages are queued to subscribers in one go (half an outbox);
@@ -186,13 +184,11 @@ internal sealed class RoomPump
 
     private void Fan(SseFrame message)
     {
-        var delivered = 0;
         foreach (var subscriber in subscribers)
         {
-            if (subscriber.TryDeliver(message)) delivered++;
-            else metrics.SubscriberFellBehind();
+            if (!subscriber.TryDeliver(message)) metrics.SubscriberFellBehind();
         }
-        metrics.Delivered(delivered);
+        metrics.Delivered(subscribers.Count);
     }
 
     private Task Broadcast(SseFrame frame)

@@ -20,18 +20,14 @@ public sealed class Subscriber(string roomId, string token, int outboxCapacity)
 
     public ChannelReader<SseFrame> Frames => outbox.Reader;
 
-    /// <summary>True when the outbox was full and the stream is being closed.</summary>
-    public bool FellBehind { get; private set; }
+    /// <summary>
+    /// Queues a frame; false only when this frame found the outbox full, so the stream ends now (a
+    /// subscriber whose stream already ended is leaving and is not counted again).
+    /// </summary>
+    internal bool TryEnqueue(SseFrame frame) =>
+        outbox.Writer.TryWrite(frame) || !outbox.Writer.TryComplete();
 
-    /// <summary>Queues a frame; false when the subscriber fell behind (its stream ends) or already ended.</summary>
-    internal bool TryEnqueue(SseFrame frame)
-    {
-        if (outbox.Writer.TryWrite(frame)) return true;
-        FellBehind |= outbox.Writer.TryComplete();
-        return false;
-    }
-
-    /// <summary>Queues a message unless this subscriber already has it; false when it fell behind.</summary>
+    /// <summary>Queues a message unless this subscriber already has it; false when it just fell behind.</summary>
     internal bool TryDeliver(SseFrame message)
     {
         if (message.Position <= LastSent) return true;
