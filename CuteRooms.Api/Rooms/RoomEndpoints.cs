@@ -43,8 +43,7 @@ public static class RoomEndpoints
 
         if (errors.Count > 0) return ProblemResults.Invalid(errors);
 
-        var room = await store.CreateAsync(name, ttl, request.MaxMembers)
-            ?? throw new InvalidOperationException("A room just created could not be read back.");
+        var room = await store.CreateAsync(name, ttl, request.MaxMembers);
         metrics.RoomCreated();
         return TypedResults.Created($"/api/rooms/{room.Id}", room);
     }

@@ -18,15 +18,17 @@ public sealed class RoomStore(IConnectionMultiplexer redis, IOptions<RoomOptions
     private IDatabase Db => redis.GetDatabase();
     private RoomOptions Options => options.Value;
 
-    public async Task<RoomResponse?> CreateAsync(string name, int ttlSeconds, int? maxMembers)
+    public async Task<RoomResponse> CreateAsync(string name, int ttlSeconds, int? maxMembers)
     {
         // 126 random bits make a collision practically impossible; the script still refuses to overwrite.
         while (true)
         {
             var id = RoomIds.NewId();
+            var now = time.GetUtcNow();
             var created = (long)await Db.ScriptEvaluateAsync(RoomScripts.Create, Keys(id),
-                [name, time.GetUtcNow().ToUnixTimeMilliseconds(), ttlSeconds, maxMembers ?? 0]);
-            if (created == 1) return await GetAsync(id);
+                [name, now.ToUnixTimeMilliseconds(), ttlSeconds, maxMembers ?? 0]);
+            // A new room is fully known from what was written: nobody has joined yet.
+            if (created == 1) return new RoomResponse(id, name, ttlSeconds, now.AddSeconds(ttlSeconds), 0, 0, maxMembers);
         }
     }
 
