@@ -40,6 +40,7 @@ public static class InfrastructureExtensions
         var connectionString = builder.Configuration.GetConnectionString(name)
             ?? throw new InvalidOperationException($"ConnectionStrings:{name} is not set; run the system through CuteRooms.AppHost or set ConnectionStrings__{name}.");
 
+        builder.Services.AddSingleton<IntegrationEventPublisher>();
         builder.Services.AddMassTransit(bus =>
         {
             bus.ConfigureHealthCheckOptions(health =>

@@ -37,7 +37,7 @@ public static class MessageEndpoints
     }
 
     internal static async Task<Results<Created<MessageResponse>, ValidationProblem, ProblemHttpResult>> PostMessage(
-        string id, PostMessageRequest request, HttpRequest http, RoomStore store, RoomEvents events,
+        string id, PostMessageRequest request, HttpRequest http, RoomStore store, IntegrationEventPublisher events,
         IOptions<RoomOptions> options, MessageMetrics metrics)
     {
         if (AuthCookie.TokenFrom(http) is not { } token) return ProblemResults.MissingToken();

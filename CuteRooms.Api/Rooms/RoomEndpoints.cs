@@ -54,7 +54,7 @@ public static class RoomEndpoints
             : ProblemResults.RoomNotFound();
 
     internal static async Task<Results<Ok<AdmissionResponse>, ProblemHttpResult>> Admit(
-        string id, AdmissionRequest? request, RoomStore store, RoomEvents events, RoomMetrics metrics)
+        string id, AdmissionRequest? request, RoomStore store, IntegrationEventPublisher events, RoomMetrics metrics)
     {
         if (!RoomIds.IsValid(id)) return ProblemResults.RoomNotFound();
 
@@ -78,7 +78,7 @@ public static class RoomEndpoints
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> DestroyRoom(
-        string id, HttpRequest http, RoomStore store, RoomEvents events)
+        string id, HttpRequest http, RoomStore store, IntegrationEventPublisher events)
     {
         if (AuthCookie.TokenFrom(http) is not { } token) return ProblemResults.MissingToken();
         if (!RoomIds.IsValid(id)) return ProblemResults.RoomNotFound();

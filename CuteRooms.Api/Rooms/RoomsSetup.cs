@@ -10,7 +10,6 @@ public static class RoomsSetup
             .BindConfiguration(RoomOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RoomStore>();
-        builder.Services.AddSingleton<RoomEvents>();
         builder.Services.AddSingleton<RoomMetrics>();
         builder.Services.AddSingleton<MessageMetrics>();
         return builder;

@@ -1,6 +1,5 @@
 using CuteRooms.Contracts;
 using CuteRooms.Realtime.Fanout;
-using MassTransit;
 using Microsoft.Extensions.Options;
 
 namespace CuteRooms.Realtime.Presence;
@@ -10,7 +9,7 @@ namespace CuteRooms.Realtime.Presence;
 /// refresh the <c>online</c> entries of live streams, sweep entries left by dead replicas, notice
 /// rooms that expired and messages whose event never came; and a keep-alive comment to every stream.
 /// </summary>
-public sealed class RoomMaintenance(RoomHub hub, RoomReader reader, IBus bus, IOptions<RealtimeOptions> options, TimeProvider time, ILogger<RoomMaintenance> logger)
+public sealed class RoomMaintenance(RoomHub hub, RoomReader reader, IntegrationEventPublisher events, IOptions<RealtimeOptions> options, TimeProvider time, ILogger<RoomMaintenance> logger)
     : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -38,7 +37,7 @@ public sealed class RoomMaintenance(RoomHub hub, RoomReader reader, IBus bus, IO
                     }
                     // A lost event for the newest message would otherwise wait for the next message.
                     if (beat.NewestMessageId is { } newest) hub.Dispatch(roomId, new RoomSignal.TailSeen(newest));
-                    if (beat.Swept > 0) await bus.Publish(new PresenceChanged(roomId), stoppingToken);
+                    if (beat.Swept > 0) await events.PublishAsync(new PresenceChanged(roomId), stoppingToken);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {

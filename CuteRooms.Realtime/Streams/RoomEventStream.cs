@@ -3,7 +3,6 @@ using System.IO.Pipelines;
 using CuteRooms.Contracts;
 using CuteRooms.Realtime.Fanout;
 using CuteRooms.Realtime.Presence;
-using MassTransit;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace CuteRooms.Realtime.Streams;
@@ -19,7 +18,7 @@ public sealed class RoomEventStream(
     PresenceSnapshot presence,
     RoomReader reader,
     RoomHub hub,
-    IBus bus,
+    IntegrationEventPublisher events,
     RealtimeMetrics metrics,
     RealtimeOptions options) : IResult
 {
@@ -94,11 +93,11 @@ public sealed class RoomEventStream(
         try
         {
             if (await reader.DisconnectAsync(subscriber.RoomId, subscriber.Token))
-                await bus.Publish(new PresenceChanged(subscriber.RoomId));
+                await events.PublishAsync(new PresenceChanged(subscriber.RoomId));
         }
         catch (Exception)
         {
-            // The heartbeat of other streams sweeps the stale entry within OnlineStaleAfter.
+            // Redis failed: the heartbeat of other streams sweeps the stale entry within OnlineStaleAfter.
         }
     }
 }

@@ -1,7 +1,6 @@
 using CuteRooms.Contracts;
 using CuteRooms.Realtime.Fanout;
 using CuteRooms.Realtime.Presence;
-using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -28,7 +27,7 @@ public static class RoomEventStreamEndpoints
         HttpRequest request,
         RoomReader reader,
         RoomHub hub,
-        IBus bus,
+        IntegrationEventPublisher events,
         RealtimeMetrics metrics,
         IOptions<RealtimeOptions> options)
     {
@@ -48,8 +47,8 @@ public static class RoomEventStreamEndpoints
             case ConnectOutcome.Forbidden: return ProblemResults.NotAMember();
         }
 
-        if (connection.CameOnline) await bus.Publish(new PresenceChanged(id));
+        if (connection.CameOnline) await events.PublishAsync(new PresenceChanged(id));
         return new RoomEventStream(new Subscriber(id, token, options.Value.OutboxCapacity),
-            string.IsNullOrEmpty(resumeAfter) ? null : resumeAfter, connection.Presence!, reader, hub, bus, metrics, options.Value);
+            string.IsNullOrEmpty(resumeAfter) ? null : resumeAfter, connection.Presence!, reader, hub, events, metrics, options.Value);
     }
 }
