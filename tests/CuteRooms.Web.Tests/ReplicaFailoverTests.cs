@@ -45,7 +45,11 @@ public sealed class ReplicaFailoverTests(TwoReplicaSystemFixture system) : IClas
         await bob.WaitUntilLiveAsync(timeoutMs: 20_000);
         await Expect(bob.Message("Right after the crash")).ToBeVisibleAsync();
         await bob.SendAsync("Still here");
-        await Expect(alice.Message("Still here")).ToBeVisibleAsync(new() { Timeout = 2_000 });
+        // Right after the kill a page can still show "live" before its browser noticed the stream died;
+        // it then resumes with backoff, possibly via the dead replica before the gateway's probe drops
+        // it. What matters here is that it resumes with nothing lost or doubled; 2 s delivery between
+        // live members is its own test.
+        await Expect(alice.Message("Still here")).ToBeVisibleAsync(new() { Timeout = 20_000 });
         await Expect(alice.Messages).ToHaveCountAsync(3);
         await Expect(bob.Messages).ToHaveCountAsync(3);
     }
