@@ -31,13 +31,16 @@ public sealed class SseSubscription : IAsyncDisposable
         return new SseSubscription(response);
     }
 
+    // One client for every stream of the run: a client created per stream could be collected while
+    // its response is still being read.
+    private static readonly HttpClient Http = new() { Timeout = Timeout.InfiniteTimeSpan };
+
     public static async Task<HttpResponseMessage> SendAsync(Uri realtime, string roomId, string? token, string? lastEventId = null)
     {
-        var http = new HttpClient { BaseAddress = realtime, Timeout = Timeout.InfiniteTimeSpan };
-        var request = new HttpRequestMessage(HttpMethod.Get, $"realtime/rooms/{roomId}/events");
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(realtime, $"realtime/rooms/{roomId}/events"));
         if (token is not null) request.Headers.Add("Cookie", $"{AuthCookie.Name}={token}");
         if (lastEventId is not null) request.Headers.Add("Last-Event-ID", lastEventId);
-        return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        return await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
     }
 
     private async Task ReadAsync()
