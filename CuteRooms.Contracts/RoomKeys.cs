@@ -15,6 +15,9 @@ public readonly record struct RoomKeys(string RoomId)
     public string Names => $"room:{{{RoomId}}}:names";
     public string Messages => $"room:{{{RoomId}}}:messages";
 
+    /// <summary>Left for a minute by a destroy, so a room that is gone can be told destroyed from expired.</summary>
+    public string Destroyed => $"room:{{{RoomId}}}:destroyed";
+
     public string[] All => [Meta, Members, Online, Names, Messages];
 }
 

@@ -49,11 +49,13 @@ internal static class RoomScripts
                  redis.call('SCARD', KEYS[2]), redis.call('ZCOUNT', KEYS[3], ARGV[3], '+inf') }
         """;
 
-    // ARGV: token
+    // KEYS: the five room keys, then the tombstone. ARGV: token.
+    // The tombstone lets Realtime say "destroyed" rather than "expired" even if it notices first.
     public const string Destroy = """
         if redis.call('EXISTS', KEYS[1]) == 0 then return 'missing' end
         if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return 'forbidden' end
-        redis.call('DEL', unpack(KEYS))
+        redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+        redis.call('SET', KEYS[6], '1', 'EX', 60)
         return 'ok'
         """;
 

@@ -50,7 +50,7 @@ public sealed class RoomStore(IConnectionMultiplexer redis, IOptions<RoomOptions
     }
 
     public async Task<RoomOutcome> DestroyAsync(string roomId, string token) =>
-        Outcome(await Db.ScriptEvaluateAsync(RoomScripts.Destroy, Keys(roomId), [token]));
+        Outcome(await Db.ScriptEvaluateAsync(RoomScripts.Destroy, [.. Keys(roomId), new RoomKeys(roomId).Destroyed], [token]));
 
     public async Task<StoredMessage> AppendMessageAsync(string roomId, string token, string text)
     {

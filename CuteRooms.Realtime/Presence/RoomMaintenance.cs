@@ -30,9 +30,10 @@ public sealed class RoomMaintenance(RoomHub hub, RoomReader reader, IntegrationE
             {
                 try
                 {
-                    if (await reader.HeartbeatAsync(roomId, tokens) is not { } beat)
+                    var beat = await reader.HeartbeatAsync(roomId, tokens);
+                    if (beat.Gone)
                     {
-                        hub.Dispatch(roomId, new RoomSignal.Ended(Destroyed: false));
+                        hub.Dispatch(roomId, new RoomSignal.Ended(beat.Destroyed));
                         continue;
                     }
                     // A lost event for the newest message would otherwise wait for the next message.

@@ -28,11 +28,11 @@ public sealed class RoomReader(IConnectionMultiplexer redis, IOptions<RealtimeOp
         return { 'ok', wasOnline and 0 or 1, redis.call('ZCOUNT', KEYS[3], ARGV[3], '+inf'), redis.call('SCARD', KEYS[2]), pttl }
         """;
 
-    // KEYS: meta, members, online, messages. ARGV: now (ms), online cutoff (ms), tokens of live local streams...
-    // Returns false when the room is gone, else how many stale entries were swept and the newest message id.
+    // KEYS: meta, members, online, messages, destroyed. ARGV: now (ms), online cutoff (ms), tokens of live local streams...
+    // Returns { 'gone', destroyed 0/1 } for a room that is gone, else { swept, newest message id }.
     private const string HeartbeatScript = """
         local pttl = redis.call('PTTL', KEYS[1])
-        if pttl == -2 then return false end
+        if pttl == -2 then return { 'gone', redis.call('EXISTS', KEYS[5]) } end
         for i = 3, #ARGV do redis.call('ZADD', KEYS[3], ARGV[1], ARGV[i]) end
         local swept = redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[2])
         if pttl > 0 then redis.call('PEXPIRE', KEYS[3], pttl) end
@@ -67,11 +67,11 @@ public sealed class RoomReader(IConnectionMultiplexer redis, IOptions<RealtimeOp
     public Task<bool> DisconnectAsync(string roomId, string token) =>
         Db.SortedSetRemoveAsync(new RoomKeys(roomId).Online, token);
 
-    /// <summary>What a heartbeat found: how many stale entries it swept, and the room's newest message.</summary>
-    public sealed record Heartbeat(long Swept, string? NewestMessageId);
+    /// <summary>What a heartbeat found: the room gone (and whether a member destroyed it), or how many stale entries it swept and the newest message.</summary>
+    public sealed record Heartbeat(bool Gone, bool Destroyed, long Swept, string? NewestMessageId);
 
-    /// <summary>Refreshes the live tokens and sweeps stale ones; null when the room is gone.</summary>
-    public async Task<Heartbeat?> HeartbeatAsync(string roomId, IReadOnlyCollection<string> liveTokens)
+    /// <summary>Refreshes the live tokens and sweeps stale ones, or tells how the room ended.</summary>
+    public async Task<Heartbeat> HeartbeatAsync(string roomId, IReadOnlyCollection<string> liveTokens)
     {
         var now = time.GetUtcNow();
         var args = new RedisValue[liveTokens.Count + 2];
@@ -80,11 +80,11 @@ public sealed class RoomReader(IConnectionMultiplexer redis, IOptions<RealtimeOp
         var i = 2;
         foreach (var token in liveTokens) args[i++] = token;
         var keys = new RoomKeys(roomId);
-        var result = await Db.ScriptEvaluateAsync(HeartbeatScript, [keys.Meta, keys.Members, keys.Online, keys.Messages], args);
-        if (result.IsNull) return null;
-        var values = (RedisResult[])result!;
+        var values = (RedisResult[])(await Db.ScriptEvaluateAsync(HeartbeatScript,
+            [keys.Meta, keys.Members, keys.Online, keys.Messages, keys.Destroyed], args))!;
+        if ((string?)values[0] == "gone") return new Heartbeat(Gone: true, Destroyed: (long)values[1] == 1, 0, null);
         var newest = (string?)values[1];
-        return new Heartbeat((long)values[0], string.IsNullOrEmpty(newest) ? null : newest);
+        return new Heartbeat(Gone: false, Destroyed: false, (long)values[0], string.IsNullOrEmpty(newest) ? null : newest);
     }
 
     public async Task<PresenceSnapshot?> ReadPresenceAsync(string roomId)

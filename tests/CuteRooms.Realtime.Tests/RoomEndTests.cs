@@ -1,3 +1,4 @@
+using StackExchange.Redis;
 using CuteRooms.Contracts;
 
 namespace CuteRooms.Realtime.Tests;
@@ -21,6 +22,24 @@ public sealed class RoomEndTests(SystemFixture system)
             await stream.Ended.WaitAsync(TimeSpan.FromSeconds(5));
             await stream.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task A_room_destroyed_whose_event_never_came_still_ends_its_streams_with_destroyed()
+    {
+        var room = await system.Api.CreateRoomAsync();
+        var token = await system.Api.AdmitAsync(room.Id);
+        await using var stream = await SseSubscription.OpenAsync(system.Replica(0), room.Id, token);
+        await stream.NextAsync(RoomEventTypes.Presence);
+
+        // What the Api's destroy leaves in Redis, without the event (a lost publish, or a heartbeat
+        // that looks before the event arrives).
+        var keys = new RoomKeys(room.Id);
+        await system.Redis.KeyDeleteAsync([keys.Meta, keys.Members, keys.Online, keys.Names, keys.Messages]);
+        await system.Redis.StringSetAsync(keys.Destroyed, "1", TimeSpan.FromSeconds(60));
+
+        Assert.NotNull(await stream.NextAsync(RoomEventTypes.Destroyed, TimeSpan.FromSeconds(10)));
+        await stream.Ended.WaitAsync(TimeSpan.FromSeconds(5));
     }
 
     [Fact]
