@@ -23,7 +23,7 @@ public sealed class RoomHub(RoomReader reader, RealtimeMetrics metrics, ILogger<
     private bool stopping;
 
     /// <summary>Adds a subscriber to its room's pump; false when this replica is stopping (its stream just ends).</summary>
-    internal bool Join(Subscriber subscriber, string? lastEventId)
+    internal bool Join(Subscriber subscriber, string after)
     {
         lock (gate)
         {
@@ -39,7 +39,7 @@ public sealed class RoomHub(RoomReader reader, RealtimeMetrics metrics, ILogger<
             }
             room.Subscribers++;
             room.StreamsPerToken[subscriber.Token] = room.StreamsPerToken.GetValueOrDefault(subscriber.Token) + 1;
-            room.Pump.Post(new RoomSignal.Join(subscriber, lastEventId));
+            room.Pump.Post(new RoomSignal.Join(subscriber, after));
             return true;
         }
     }

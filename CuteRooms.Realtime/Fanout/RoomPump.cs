@@ -81,7 +81,7 @@ internal sealed class RoomPump
 
     private Task ProcessAsync(RoomSignal signal) => signal switch
     {
-        RoomSignal.Join join => JoinAsync(join.Subscriber, join.LastEventId),
+        RoomSignal.Join join => JoinAsync(join.Subscriber, join.After),
         RoomSignal.Leave leave => Leave(leave.Subscriber),
         RoomSignal.Posted posted => DeliverAsync(posted.Event),
         RoomSignal.TailSeen tail => CatchUpAsync(tail.TailId),
@@ -92,7 +92,7 @@ internal sealed class RoomPump
         _ => throw new UnreachableException(),
     };
 
-    private async Task JoinAsync(Subscriber subscriber, string? lastEventId)
+    private async Task JoinAsync(Subscriber subscriber, string after)
     {
         if (ended)
         {
@@ -107,7 +107,7 @@ internal sealed class RoomPump
         // The room's position here is the stream's tail, never what a client claims to have seen.
         lastDelivered ??= await reader.ReadTailAsync(RoomId);
         var delivered = lastDelivered.Value;
-        var resume = lastEventId is null ? delivered : StreamPosition.Parse(lastEventId);
+        var resume = StreamPosition.Parse(after);
 
         if (resume < delivered)
         {

@@ -5,7 +5,8 @@ namespace CuteRooms.Realtime.Fanout;
 /// <summary>What a room's pump processes, one at a time, in arrival order.</summary>
 internal abstract record RoomSignal
 {
-    public sealed record Join(Subscriber Subscriber, string? LastEventId) : RoomSignal;
+    /// <summary>A subscriber that has every message up to <paramref name="After"/> (replayed, or the tail when it connected).</summary>
+    public sealed record Join(Subscriber Subscriber, string After) : RoomSignal;
     public sealed record Leave(Subscriber Subscriber) : RoomSignal;
     public sealed record Posted(MessagePosted Event) : RoomSignal;
     public sealed record TailSeen(string TailId) : RoomSignal;

@@ -6,8 +6,12 @@ namespace CuteRooms.Realtime.Presence;
 
 public enum ConnectOutcome { Ok, Missing, Forbidden }
 
-/// <summary>The result of opening a stream: whether the token just came online, and the counts to show first.</summary>
-public sealed record Connection(ConnectOutcome Outcome, bool CameOnline = false, PresenceSnapshot? Presence = null);
+/// <summary>
+/// The result of opening a stream: whether the token just came online, the counts to show first,
+/// and the room's newest message id at that moment (0-0 when none), where a stream without
+/// <c>Last-Event-ID</c> starts.
+/// </summary>
+public sealed record Connection(ConnectOutcome Outcome, bool CameOnline = false, PresenceSnapshot? Presence = null, string Tail = "0-0");
 
 /// <summary>
 /// What Realtime reads and writes in Redis: membership at connect, the <c>online</c> set, and
@@ -16,7 +20,7 @@ public sealed record Connection(ConnectOutcome Outcome, bool CameOnline = false,
 /// </summary>
 public sealed class RoomReader(IConnectionMultiplexer redis, IOptions<RealtimeOptions> options, TimeProvider time)
 {
-    // KEYS: meta, members, online. ARGV: token, now (ms), online cutoff (ms).
+    // KEYS: meta, members, online, messages. ARGV: token, now (ms), online cutoff (ms).
     private const string ConnectScript = """
         if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
         if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return { 'forbidden' } end
@@ -25,7 +29,9 @@ public sealed class RoomReader(IConnectionMultiplexer redis, IOptions<RealtimeOp
         redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
         local pttl = redis.call('PTTL', KEYS[1])
         if pttl > 0 then redis.call('PEXPIRE', KEYS[3], pttl) end
-        return { 'ok', wasOnline and 0 or 1, redis.call('ZCOUNT', KEYS[3], ARGV[3], '+inf'), redis.call('SCARD', KEYS[2]), pttl }
+        local newest = redis.call('XREVRANGE', KEYS[4], '+', '-', 'COUNT', 1)
+        return { 'ok', wasOnline and 0 or 1, redis.call('ZCOUNT', KEYS[3], ARGV[3], '+inf'), redis.call('SCARD', KEYS[2]), pttl,
+            newest[1] and newest[1][1] or '0-0' }
         """;
 
     // KEYS: meta, members, online, messages, destroyed. ARGV: now (ms), online cutoff (ms), tokens of live local streams...
@@ -52,14 +58,15 @@ public sealed class RoomReader(IConnectionMultiplexer redis, IOptions<RealtimeOp
     public async Task<Connection> ConnectAsync(string roomId, string token)
     {
         var now = time.GetUtcNow();
-        var values = (RedisResult[])(await Db.ScriptEvaluateAsync(ConnectScript, PresenceKeys(roomId),
+        var keys = new RoomKeys(roomId);
+        var values = (RedisResult[])(await Db.ScriptEvaluateAsync(ConnectScript, [keys.Meta, keys.Members, keys.Online, keys.Messages],
             [token, now.ToUnixTimeMilliseconds(), OnlineCutoff(now)]))!;
         return (string?)values[0] switch
         {
             "missing" => new Connection(ConnectOutcome.Missing),
             "forbidden" => new Connection(ConnectOutcome.Forbidden),
             _ => new Connection(ConnectOutcome.Ok, (long)values[1] == 1,
-                new PresenceSnapshot((long)values[2], (long)values[3], ExpiresAt(now, (long)values[4]))),
+                new PresenceSnapshot((long)values[2], (long)values[3], ExpiresAt(now, (long)values[4])), (string)values[5]!),
         };
     }
 

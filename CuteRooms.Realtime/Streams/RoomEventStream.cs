@@ -10,11 +10,14 @@ namespace CuteRooms.Realtime.Streams;
 /// <summary>
 /// One member's SSE response: the current presence, the replay after <c>Last-Event-ID</c> read
 /// straight from the stream, then the frames its room's pump queues, until the client leaves, the
-/// room ends, or the subscriber falls behind (then it reconnects and resumes by id).
+/// room ends, or the subscriber falls behind (then it reconnects and resumes by id). A stream
+/// without <c>Last-Event-ID</c> starts at <paramref name="tailAtConnect"/>, read before its
+/// headers went out, so a message posted as soon as the client sees them still reaches it.
 /// </summary>
 public sealed class RoomEventStream(
     Subscriber subscriber,
     string? resumeAfter,
+    string tailAtConnect,
     PresenceSnapshot presence,
     RoomReader reader,
     RoomHub hub,
@@ -40,7 +43,7 @@ public sealed class RoomEventStream(
             body.Write(SseFrame.Presence(presence).Bytes.Span);
             await body.FlushAsync(aborted);
 
-            var position = resumeAfter is null ? null : await ReplayAsync(body, resumeAfter, aborted);
+            var position = resumeAfter is null ? tailAtConnect : await ReplayAsync(body, resumeAfter, aborted);
             joined = hub.Join(subscriber, position);
             await WriteFramesAsync(body, aborted);
         }

@@ -49,6 +49,6 @@ public static class RoomEventStreamEndpoints
 
         if (connection.CameOnline) await events.PublishAsync(new PresenceChanged(id));
         return new RoomEventStream(new Subscriber(id, token, options.Value.OutboxCapacity),
-            string.IsNullOrEmpty(resumeAfter) ? null : resumeAfter, connection.Presence!, reader, hub, events, metrics, options.Value);
+            string.IsNullOrEmpty(resumeAfter) ? null : resumeAfter, connection.Tail, connection.Presence!, reader, hub, events, metrics, options.Value);
     }
 }

@@ -54,6 +54,22 @@ public sealed class FanOutTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_message_posted_the_moment_a_stream_answers_reaches_it()
+    {
+        // Many fresh rooms at once keep the replicas busy, so each room's pump joins its
+        // subscriber while the test is already posting.
+        await Task.WhenAll(Enumerable.Range(0, 300).Select(async i =>
+        {
+            var room = await system.Api.CreateRoomAsync();
+            var token = await system.Api.AdmitAsync(room.Id);
+            await using var stream = await SseSubscription.OpenAsync(system.Replica(i % 2), room.Id, token);
+            var posted = await system.Api.PostAsync(room.Id, token, "right away");
+
+            Assert.Equal(posted.Id, (await stream.MessagesAsync(1)).Single().Id);
+        }));
+    }
+
+    [Fact]
     public async Task The_resume_point_may_also_come_as_a_query_parameter()
     {
         var room = await system.Api.CreateRoomAsync();

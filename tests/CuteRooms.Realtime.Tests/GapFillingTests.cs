@@ -50,7 +50,7 @@ public sealed class GapFillingTests(SystemFixture system) : IAsyncDisposable
     [Fact]
     public async Task A_client_claiming_a_position_past_the_stream_cannot_stop_delivery_to_others()
     {
-        var (hub, room, token, _) = await JoinedSubscriberAsync(lastEventId: "9999999999999-0");
+        var (hub, room, token, _) = await JoinedSubscriberAsync(after: "9999999999999-0");
         var other = await JoinAsync(hub, room, await system.Api.AdmitAsync(room));
         var message = await system.Api.PostAsync(room, token, "still live");
 
@@ -83,7 +83,7 @@ public sealed class GapFillingTests(SystemFixture system) : IAsyncDisposable
         Assert.Equal([lost.Id], await ReadMessageIdsAsync(subscriber, 1));
     }
 
-    private async Task<(RoomHub Hub, string Room, string Token, Subscriber Subscriber)> JoinedSubscriberAsync(int outboxCapacity = 64, string? lastEventId = null)
+    private async Task<(RoomHub Hub, string Room, string Token, Subscriber Subscriber)> JoinedSubscriberAsync(int outboxCapacity = 64, string after = EmptyRoomTail)
     {
         var redis = await ConnectionMultiplexer.ConnectAsync(system.App.RedisConnectionString);
         var options = Options.Create(new RealtimeOptions { OutboxCapacity = outboxCapacity });
@@ -93,13 +93,16 @@ public sealed class GapFillingTests(SystemFixture system) : IAsyncDisposable
 
         var room = (await system.Api.CreateRoomAsync()).Id;
         var token = await system.Api.AdmitAsync(room);
-        return (hub, room, token, await JoinAsync(hub, room, token, outboxCapacity, lastEventId));
+        return (hub, room, token, await JoinAsync(hub, room, token, outboxCapacity, after));
     }
 
-    private static async Task<Subscriber> JoinAsync(RoomHub hub, string room, string token, int outboxCapacity = 64, string? lastEventId = null)
+    /// <summary>Where a stream of a room without messages starts, as the stream endpoint reads it at connect.</summary>
+    private const string EmptyRoomTail = "0-0";
+
+    private static async Task<Subscriber> JoinAsync(RoomHub hub, string room, string token, int outboxCapacity = 64, string after = EmptyRoomTail)
     {
         var subscriber = new Subscriber(room, token, outboxCapacity);
-        hub.Join(subscriber, lastEventId);
+        hub.Join(subscriber, after);
 
         // The keep-alive comes out once the pump has taken the join in.
         hub.BroadcastKeepAlive();
