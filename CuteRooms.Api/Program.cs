@@ -1,3 +1,4 @@
+using CuteRooms.Contracts;
 using CuteRooms.Api.Messages;
 using CuteRooms.Api.Rooms;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -14,7 +15,7 @@ builder.AddRooms();
 builder.Services.AddOpenApi();
 
 // Bodies are small JSON documents; anything larger is refused with 413 before it is read.
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64 * 1024);
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
 
 var app = builder.Build();
 

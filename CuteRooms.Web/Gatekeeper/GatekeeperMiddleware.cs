@@ -53,8 +53,9 @@ public sealed class GatekeeperMiddleware(RequestDelegate next, IOptions<Gatekeep
         }
 
         admission.Current = admitted;
-        // The page shows live state and this visitor's identity: never from a cache.
-        context.Response.Headers.CacheControl = "no-store";
+        // The page shows live state and this visitor's identity: never from a cache. (The same value
+        // antiforgery sets for the page's forms, so it has nothing to override and warn about.)
+        context.Response.Headers.CacheControl = "no-cache, no-store";
         await next(context);
     }
 }

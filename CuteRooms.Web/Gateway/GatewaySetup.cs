@@ -26,7 +26,9 @@ public static class GatewaySetup
     {
         app.MapReverseProxy(proxy =>
         {
+            proxy.Use(ForwardingProblems.InvokeAsync);
             proxy.Use(CrossSiteRequestGuard.InvokeAsync);
+            proxy.Use(RequestBodyLimit.InvokeAsync);
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();

@@ -7,10 +7,13 @@ public sealed class ReplicaFailureSystem : IAsyncLifetime
 {
     public DistributedApp App { get; private set; } = null!;
     public HttpClient Api { get; private set; } = null!;
+    private readonly TextWriter log = ServiceLogFile.Create("replica-failure-system");
 
     public async ValueTask InitializeAsync()
     {
-        App = await DistributedApp.StartAsync(SystemFixture.Options(realtimeReplicas: 3));
+        var options = SystemFixture.Options(realtimeReplicas: 3);
+        options.Log = log;
+        App = await DistributedApp.StartAsync(options);
         Api = new HttpClient { BaseAddress = App.ApiEndpoint };
     }
 
@@ -18,6 +21,7 @@ public sealed class ReplicaFailureSystem : IAsyncLifetime
     {
         Api.Dispose();
         await App.DisposeAsync();
+        await log.DisposeAsync();
     }
 }
 

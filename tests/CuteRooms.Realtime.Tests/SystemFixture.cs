@@ -17,6 +17,7 @@ public sealed class SystemFixture : IAsyncLifetime
 {
     private DistributedApp? app;
     private ConnectionMultiplexer? redis;
+    private readonly TextWriter log = ServiceLogFile.Create("realtime-system");
 
     public DistributedApp App => app ?? throw new InvalidOperationException("Not started.");
     public HttpClient Api { get; private set; } = null!;
@@ -25,7 +26,9 @@ public sealed class SystemFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        app = await DistributedApp.StartAsync(Options(realtimeReplicas: 2, heartbeat: "00:00:02"));
+        var options = Options(realtimeReplicas: 2, heartbeat: "00:00:02");
+        options.Log = log;
+        app = await DistributedApp.StartAsync(options);
         Api = new HttpClient { BaseAddress = app.ApiEndpoint };
         redis = await ConnectionMultiplexer.ConnectAsync(app.RedisConnectionString);
     }
@@ -51,6 +54,7 @@ public sealed class SystemFixture : IAsyncLifetime
         Api?.Dispose();
         if (redis is not null) await redis.DisposeAsync();
         if (app is not null) await app.DisposeAsync();
+        await log.DisposeAsync();
     }
 }
 

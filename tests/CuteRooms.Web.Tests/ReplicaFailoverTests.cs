@@ -7,10 +7,11 @@ public sealed class TwoReplicaSystemFixture : IAsyncLifetime
 {
     public DistributedApp App { get; private set; } = default!;
     public SystemFixture Browsers { get; } = new();
+    private readonly TextWriter log = ServiceLogFile.Create("web-failover-system");
 
     public async ValueTask InitializeAsync()
     {
-        var options = new DistributedAppOptions { WebPort = 0, RealtimeReplicas = 2, Log = null };
+        var options = new DistributedAppOptions { WebPort = 0, RealtimeReplicas = 2, Log = log };
         options.ServiceEnvironment["RateLimits__RoomsPerMinute"] = "10000";
         App = await DistributedApp.StartAsync(options);
         await Browsers.InitializeAsync(App.WebEndpoint);
@@ -20,6 +21,7 @@ public sealed class TwoReplicaSystemFixture : IAsyncLifetime
     {
         await Browsers.DisposeAsync();
         if (App is not null) await App.DisposeAsync();
+        await log.DisposeAsync();
     }
 }
 

@@ -12,6 +12,7 @@ public sealed class SystemFixture : IAsyncLifetime
     private DistributedApp? app;
     private IPlaywright? playwright;
     private Uri? webEndpoint;
+    private TextWriter? log;
 
     public Uri WebEndpoint => webEndpoint ?? throw new InvalidOperationException("The system has not started.");
 
@@ -19,7 +20,8 @@ public sealed class SystemFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var options = new DistributedAppOptions { WebPort = 0, RealtimeReplicas = 1, Log = null };
+        log = ServiceLogFile.Create("web-system");
+        var options = new DistributedAppOptions { WebPort = 0, RealtimeReplicas = 1, Log = log };
         // Every test creates rooms from the same address; the production limit would throttle the suite.
         options.ServiceEnvironment["RateLimits__RoomsPerMinute"] = "10000";
         app = await DistributedApp.StartAsync(options);
@@ -39,6 +41,7 @@ public sealed class SystemFixture : IAsyncLifetime
         if (Browser is not null) await Browser.DisposeAsync();
         playwright?.Dispose();
         if (app is not null) await app.DisposeAsync();
+        if (log is not null) await log.DisposeAsync();
     }
 }
 

@@ -58,9 +58,15 @@ public sealed partial class Visitor : IAsyncDisposable
         await Page.GotoAsync("/");
         await Page.GetByLabel("Name").FillAsync(name);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Create room" }).ClickAsync();
-        await Page.WaitForURLAsync(RoomUrl());
-        // A person shares the link once their room is open, and so do the tests. Known Realtime race:
-        // two first connections within a few milliseconds can leave one page's online count behind.
+        try
+        {
+            await Page.WaitForURLAsync(RoomUrl());
+        }
+        catch (TimeoutException exception)
+        {
+            throw new TimeoutException($"{exception.Message}\nThe page stayed at {Page.Url}, showing: {await VisibleTextAsync()}", exception);
+        }
+        // A person shares the link once their room is open, and so do the tests.
         if (JavaScriptEnabled) await WaitUntilLiveAsync();
         return Page.Url;
     }
@@ -98,6 +104,24 @@ public sealed partial class Visitor : IAsyncDisposable
         var composer = Page.GetByRole(AriaRole.Textbox, new() { Name = "Message" });
         await composer.FillAsync(text);
         await composer.PressAsync("Enter");
+    }
+
+    /// <summary>The start of what the page shows, for a failure message; empty when it cannot be read.</summary>
+    private async Task<string> VisibleTextAsync()
+    {
+        try
+        {
+            var text = await Page.InnerTextAsync("body", new() { Timeout = 2_000 });
+            return text.Length > 500 ? text[..500] : text;
+        }
+        catch (PlaywrightException)
+        {
+            return "";
+        }
+        catch (TimeoutException)
+        {
+            return "";
+        }
     }
 
     public static Regex RoomUrl() => RoomUrlPattern();

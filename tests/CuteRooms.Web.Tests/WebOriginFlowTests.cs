@@ -86,4 +86,30 @@ public sealed class WebOriginFlowTests(SystemFixture system)
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal(ProblemTypes.PayloadTooLarge, (await response.Content.ReadFromJsonAsync<ProblemDetails>())?.Type);
     }
+
+    [Fact]
+    public async Task An_oversized_body_of_undeclared_length_is_payload_too_large_through_the_web()
+    {
+        using var client = Client();
+        var body = new StringContent($$"""{"name":"{{new string('x', 200_000)}}"}""", Encoding.UTF8, "application/json");
+        body.Headers.ContentLength = null;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/rooms") { Content = new ChunkedContent(body) };
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal(ProblemTypes.PayloadTooLarge, (await response.Content.ReadFromJsonAsync<ProblemDetails>())?.Type);
+    }
+
+    /// <summary>Sends its inner content without a Content-Length, so it goes chunked.</summary>
+    private sealed class ChunkedContent(HttpContent inner) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => inner.CopyToAsync(stream, context);
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
 }
