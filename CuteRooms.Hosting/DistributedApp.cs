@@ -194,16 +194,13 @@ public sealed class DistributedApp : IAsyncDisposable
         var realtime = Enumerable.Range(0, options.RealtimeReplicas)
             .Select(i => new ServiceResource($"{ServiceEnvironment.Realtime}-{i}", ServiceEnvironment.Realtime, "CuteRooms.Realtime", FreePort.Next(), FreePort.Next()))
             .ToList();
-        var web = new ServiceResource(ServiceEnvironment.Web, ServiceEnvironment.Web, "CuteRooms.Web", options.WebPort == 0 ? FreePort.Next() : options.WebPort);
         lock (_gate)
         {
             _services.Add(api);
             _services.AddRange(realtime);
-            _services.Add(web);
         }
         ApiEndpoint = api.Url;
         RealtimeEndpoints = [.. realtime.Select(replica => replica.Url)];
-        WebEndpoint = web.Url;
 
         var dotnet = RepoLayout.DotnetHost();
         var otlp = options.Configuration?["OTEL_EXPORTER_OTLP_ENDPOINT"] ?? Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT");
@@ -252,6 +249,14 @@ public sealed class DistributedApp : IAsyncDisposable
             }
         }
 
+        // The Web's port is picked only now: a port given back to the kernel stays ours only until
+        // someone else takes it, so the shorter the wait before binding it, the better.
+        var web = new ServiceResource(ServiceEnvironment.Web, ServiceEnvironment.Web, "CuteRooms.Web", options.WebPort == 0 ? FreePort.Next() : options.WebPort);
+        lock (_gate)
+        {
+            _services.Add(web);
+        }
+        WebEndpoint = web.Url;
         await StartAndWaitAsync(web, cancellationToken);
     }
 

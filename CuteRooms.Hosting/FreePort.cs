@@ -5,11 +5,23 @@ namespace CuteRooms.Hosting;
 
 internal static class FreePort
 {
-    /// <summary>A port the kernel just gave out on 127.0.0.1 and took back; free unless someone races us to it.</summary>
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>
+    /// A port the kernel just gave out on 127.0.0.1 and took back; free unless someone races us to it.
+    /// Never the same one twice in this process, so two systems booted side by side cannot collide.
+    /// </summary>
     public static int Next()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            lock (HandedOut)
+            {
+                if (HandedOut.Add(port)) return port;
+            }
+        }
     }
 }

@@ -38,7 +38,12 @@ public sealed class RoomMaintenance(RoomHub hub, RoomReader reader, IntegrationE
                     }
                     // A lost event for the newest message would otherwise wait for the next message.
                     if (beat.NewestMessageId is { } newest) hub.Dispatch(roomId, new RoomSignal.TailSeen(newest));
-                    if (beat.Swept > 0) await events.PublishAsync(new PresenceChanged(roomId), stoppingToken);
+
+                    // A stream that closed after the tokens were listed took its entry out before the
+                    // beat put it back: take it out again, or it would count as online until swept.
+                    var departed = Array.FindAll(tokens, token => !hub.HasStream(roomId, token));
+                    var revoked = departed.Length > 0 && await reader.DisconnectAsync(roomId, departed);
+                    if (beat.Swept > 0 || revoked) await events.PublishAsync(new PresenceChanged(roomId), stoppingToken);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {

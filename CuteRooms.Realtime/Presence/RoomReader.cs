@@ -74,6 +74,10 @@ public sealed class RoomReader(IConnectionMultiplexer redis, IOptions<RealtimeOp
     public Task<bool> DisconnectAsync(string roomId, string token) =>
         Db.SortedSetRemoveAsync(new RoomKeys(roomId).Online, token);
 
+    /// <summary>These tokens' last local streams closed; true when any of them was online until now.</summary>
+    public async Task<bool> DisconnectAsync(string roomId, string[] tokens) =>
+        await Db.SortedSetRemoveAsync(new RoomKeys(roomId).Online, Array.ConvertAll(tokens, token => (RedisValue)token)) > 0;
+
     /// <summary>What a heartbeat found: the room gone (and whether a member destroyed it), or how many stale entries it swept and the newest message.</summary>
     public sealed record Heartbeat(bool Gone, bool Destroyed, long Swept, string? NewestMessageId);
 

@@ -11,14 +11,13 @@ namespace CuteRooms.Realtime.Streams;
 /// One member's SSE response: the current presence, the replay after <c>Last-Event-ID</c> read
 /// straight from the stream, then the frames its room's pump queues, until the client leaves, the
 /// room ends, or the subscriber falls behind (then it reconnects and resumes by id). A stream
-/// without <c>Last-Event-ID</c> starts at <paramref name="tailAtConnect"/>, read before its
-/// headers went out, so a message posted as soon as the client sees them still reaches it.
+/// without <c>Last-Event-ID</c> starts at the tail its <paramref name="connection"/> read before
+/// the headers went out, so a message posted as soon as the client sees them still reaches it.
 /// </summary>
 public sealed class RoomEventStream(
     Subscriber subscriber,
     string? resumeAfter,
-    string tailAtConnect,
-    PresenceSnapshot presence,
+    Connection connection,
     RoomReader reader,
     RoomHub hub,
     IntegrationEventPublisher events,
@@ -40,10 +39,17 @@ public sealed class RoomEventStream(
         try
         {
             body.Write(SseFrame.Retry(ReconnectDelay()).Bytes.Span);
-            body.Write(SseFrame.Presence(presence).Bytes.Span);
+            // A client that came without a resume point gets one: however this stream ends (its
+            // outbox overflowed, the replica stopped), it resumes from there and misses nothing.
+            if (resumeAfter is null) body.Write(SseFrame.ResumePoint(connection.Tail).Bytes.Span);
+            body.Write(SseFrame.Presence(connection.Presence!).Bytes.Span);
             await body.FlushAsync(aborted);
 
-            var position = resumeAfter is null ? tailAtConnect : await ReplayAsync(body, resumeAfter, aborted);
+            // The others hear of it without this stream waiting for the broker (the publisher bounds
+            // the wait and logs a failure).
+            if (connection.CameOnline) _ = events.PublishAsync(new PresenceChanged(subscriber.RoomId));
+
+            var position = resumeAfter is null ? connection.Tail : await ReplayAsync(body, resumeAfter, aborted);
             joined = hub.Join(subscriber, position);
             await WriteFramesAsync(body, aborted);
         }

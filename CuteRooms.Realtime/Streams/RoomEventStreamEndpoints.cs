@@ -47,8 +47,7 @@ public static class RoomEventStreamEndpoints
             case ConnectOutcome.Forbidden: return ProblemResults.NotAMember();
         }
 
-        if (connection.CameOnline) await events.PublishAsync(new PresenceChanged(id));
         return new RoomEventStream(new Subscriber(id, token, options.Value.OutboxCapacity),
-            string.IsNullOrEmpty(resumeAfter) ? null : resumeAfter, connection.Tail, connection.Presence!, reader, hub, events, metrics, options.Value);
+            string.IsNullOrEmpty(resumeAfter) ? null : resumeAfter, connection, reader, hub, events, metrics, options.Value);
     }
 }

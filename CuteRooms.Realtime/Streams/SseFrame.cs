@@ -40,6 +40,12 @@ public sealed class SseFrame
 
     public static SseFrame Expired { get; } = new(Format(RoomEventTypes.Expired, null, "{}"u8), null, default);
 
+    /// <summary>
+    /// An id with no event: it sets the client's last event id (EventSource resumes from it) without
+    /// dispatching anything.
+    /// </summary>
+    public static SseFrame ResumePoint(string id) => new(Encoding.UTF8.GetBytes($"id: {id}\n\n"), null, default);
+
     public static SseFrame Retry(TimeSpan delay) =>
         new(Encoding.UTF8.GetBytes($"retry: {(long)delay.TotalMilliseconds}\n\n"), null, default);
 

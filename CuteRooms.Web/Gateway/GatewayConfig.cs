@@ -27,6 +27,9 @@ public static class GatewayConfig
         // Probes notice it within two intervals; a burst of failed connects notices it sooner.
         var health = new HealthCheckConfig
         {
+            // When every destination looks unhealthy (a GC pause, a starved probe), forward anyway:
+            // an answer from a slow service beats a certain 503.
+            AvailableDestinationsPolicy = "HealthyOrPanic",
             Active = new ActiveHealthCheckConfig
             {
                 Enabled = true,

@@ -89,6 +89,22 @@ public sealed class FanOutTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_stream_opened_without_a_resume_point_is_given_the_tail_as_one_first()
+    {
+        var room = await system.Api.CreateRoomAsync();
+        var token = await system.Api.AdmitAsync(room.Id);
+        var newest = await system.Api.PostAsync(room.Id, token, "before the stream");
+
+        using var response = await SseSubscription.SendAsync(system.Replica(0), room.Id, token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        string? line;
+        while ((line = await reader.ReadLineAsync()) is not null && !line.StartsWith("id: ", StringComparison.Ordinal)) { }
+
+        Assert.Equal($"id: {newest.Id}", line);
+        Assert.Equal("", await reader.ReadLineAsync()); // a bare id, no event
+    }
+
+    [Fact]
     public async Task A_non_member_is_refused_both_the_stream_and_posting()
     {
         var room = await system.Api.CreateRoomAsync();

@@ -34,9 +34,11 @@ public sealed class RoomEndTests(SystemFixture system)
 
         // What the Api's destroy leaves in Redis, without the event (a lost publish, or a heartbeat
         // that looks before the event arrives).
+        // The tombstone first, as the Api's script leaves it in the same step: a heartbeat between the
+        // two writes must not find the room gone without one.
         var keys = new RoomKeys(room.Id);
-        await system.Redis.KeyDeleteAsync([keys.Meta, keys.Members, keys.Online, keys.Names, keys.Messages]);
         await system.Redis.StringSetAsync(keys.Destroyed, "1", TimeSpan.FromSeconds(60));
+        await system.Redis.KeyDeleteAsync([keys.Meta, keys.Members, keys.Online, keys.Names, keys.Messages]);
 
         Assert.NotNull(await stream.NextAsync(RoomEventTypes.Destroyed, TimeSpan.FromSeconds(10)));
         await stream.Ended.WaitAsync(TimeSpan.FromSeconds(5));
@@ -45,9 +47,15 @@ public sealed class RoomEndTests(SystemFixture system)
     [Fact]
     public async Task An_expired_room_sends_expired_to_its_open_streams_and_ends_them()
     {
-        var room = await system.Api.CreateRoomAsync(ttlSeconds: 2);
+        var room = await system.Api.CreateRoomAsync();
         var token = await system.Api.AdmitAsync(room.Id);
         await using var stream = await SseSubscription.OpenAsync(system.Replica(0), room.Id, token);
+        await stream.NextAsync(RoomEventTypes.Presence);
+
+        // The room's time runs out now (a short TTL would race the arrangement above on a busy machine).
+        var keys = new RoomKeys(room.Id);
+        foreach (var key in new[] { keys.Meta, keys.Members, keys.Online, keys.Names, keys.Messages })
+            await system.Redis.KeyExpireAsync(key, TimeSpan.FromMilliseconds(1));
 
         Assert.NotNull(await stream.NextAsync(RoomEventTypes.Expired, TimeSpan.FromSeconds(10)));
         await stream.Ended.WaitAsync(TimeSpan.FromSeconds(5));

@@ -45,7 +45,7 @@ public sealed class ReplicaFailoverTests(TwoReplicaSystemFixture system) : IClas
         // what it missed from its last event id; nobody sees a message twice.
         await alice.WaitUntilLiveAsync(timeoutMs: 20_000);
         await bob.WaitUntilLiveAsync(timeoutMs: 20_000);
-        await Expect(bob.Message("Right after the crash")).ToBeVisibleAsync();
+        await Expect(bob.Message("Right after the crash")).ToBeVisibleAsync(new() { Timeout = 20_000 });
         await bob.SendAsync("Still here");
         // Right after the kill a page can still show "live" before its browser noticed the stream died;
         // it then resumes with backoff, possibly via the dead replica before the gateway's probe drops

@@ -134,9 +134,11 @@ public sealed class RoomPageTests(SystemFixture system)
         await Expect(dialog).ToBeVisibleAsync();
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Destroy", Exact = true }).ClickAsync();
 
-        await Expect(bob.Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(@"/\?notice=room-destroyed$"));
-        await Expect(alice.Page.Locator("#composer-problem")).ToContainTextAsync("destroyed");
+        // Alice is told first (her page shows it for 1.5 s before it takes her to the lobby), so that
+        // is checked before anything else can use up that window.
         await Expect(alice.Connection).ToHaveAttributeAsync("data-state", "ended");
+        await Expect(alice.Page.Locator("#composer-problem")).ToContainTextAsync("destroyed");
+        await Expect(bob.Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(@"/\?notice=room-destroyed$"));
         await Expect(alice.Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(@"/\?notice=room-destroyed$"));
         await Expect(alice.Notice).ToContainTextAsync("destroyed");
 

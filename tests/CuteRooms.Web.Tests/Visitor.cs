@@ -57,15 +57,20 @@ public sealed partial class Visitor : IAsyncDisposable
     {
         await Page.GotoAsync("/");
         await Page.GetByLabel("Name").FillAsync(name);
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Create room" }).ClickAsync();
+        // The form's answer is checked on its own, so a failure says what the lobby answered.
+        var answer = await Page.RunAndWaitForResponseAsync(
+            () => Page.GetByRole(AriaRole.Button, new() { Name = "Create room" }).ClickAsync(),
+            response => response.Request.Method == "POST");
+        Assert.True(answer.Status is 302 or 303, $"The lobby answered {answer.Status} instead of a redirect to the room: {await VisibleTextAsync()}");
         try
         {
-            await Page.WaitForURLAsync(RoomUrl());
+            await Page.WaitForURLAsync(RoomUrl(), new() { WaitUntil = WaitUntilState.Commit });
         }
         catch (TimeoutException exception)
         {
             throw new TimeoutException($"{exception.Message}\nThe page stayed at {Page.Url}, showing: {await VisibleTextAsync()}", exception);
         }
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
         // A person shares the link once their room is open, and so do the tests.
         if (JavaScriptEnabled) await WaitUntilLiveAsync();
         return Page.Url;
