@@ -43,7 +43,9 @@ public sealed class RoomMaintenance(RoomHub hub, RoomReader reader, IntegrationE
                     // beat put it back: take it out again, or it would count as online until swept.
                     var departed = Array.FindAll(tokens, token => !hub.HasStream(roomId, token));
                     var revoked = departed.Length > 0 && await reader.DisconnectAsync(roomId, departed);
-                    if (beat.Swept > 0 || revoked) await events.PublishAsync(new PresenceChanged(roomId), stoppingToken);
+                    // Restored: a member with streams on two replicas closed one, which took the token
+                    // out; it is back now, and the counts others see must say so.
+                    if (beat.Swept > 0 || beat.Restored > 0 || revoked) await events.PublishAsync(new PresenceChanged(roomId), stoppingToken);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {

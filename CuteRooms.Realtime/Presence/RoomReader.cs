@@ -35,15 +35,18 @@ public sealed class RoomReader(IConnectionMultiplexer redis, IOptions<RealtimeOp
         """;
 
     // KEYS: meta, members, online, messages, destroyed. ARGV: now (ms), online cutoff (ms), tokens of live local streams...
-    // Returns { 'gone', destroyed 0/1 } for a room that is gone, else { swept, newest message id }.
+    // Returns { 'gone', destroyed 0/1 } for a room that is gone, else { swept, newest message id, added }
+    // (added: live tokens that were missing, e.g. taken out when the same member's stream on another
+    // replica closed).
     private const string HeartbeatScript = """
         local pttl = redis.call('PTTL', KEYS[1])
         if pttl == -2 then return { 'gone', redis.call('EXISTS', KEYS[5]) } end
-        for i = 3, #ARGV do redis.call('ZADD', KEYS[3], ARGV[1], ARGV[i]) end
+        local added = 0
+        for i = 3, #ARGV do added = added + redis.call('ZADD', KEYS[3], ARGV[1], ARGV[i]) end
         local swept = redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[2])
         if pttl > 0 then redis.call('PEXPIRE', KEYS[3], pttl) end
         local newest = redis.call('XREVRANGE', KEYS[4], '+', '-', 'COUNT', 1)
-        return { swept, newest[1] and newest[1][1] or '' }
+        return { swept, newest[1] and newest[1][1] or '', added }
         """;
 
     // KEYS: meta, members, online. ARGV: online cutoff (ms).
@@ -78,8 +81,11 @@ public sealed class RoomReader(IConnectionMultiplexer redis, IOptions<RealtimeOp
     public async Task<bool> DisconnectAsync(string roomId, string[] tokens) =>
         await Db.SortedSetRemoveAsync(new RoomKeys(roomId).Online, Array.ConvertAll(tokens, token => (RedisValue)token)) > 0;
 
-    /// <summary>What a heartbeat found: the room gone (and whether a member destroyed it), or how many stale entries it swept and the newest message.</summary>
-    public sealed record Heartbeat(bool Gone, bool Destroyed, long Swept, string? NewestMessageId);
+    /// <summary>
+    /// What a heartbeat found: the room gone (and whether a member destroyed it), or how many stale
+    /// entries it swept, how many live tokens it had to put back, and the newest message.
+    /// </summary>
+    public sealed record Heartbeat(bool Gone, bool Destroyed, long Swept, string? NewestMessageId, long Restored = 0);
 
     /// <summary>Refreshes the live tokens and sweeps stale ones, or tells how the room ended.</summary>
     public async Task<Heartbeat> HeartbeatAsync(string roomId, IReadOnlyCollection<string> liveTokens)
@@ -95,7 +101,7 @@ public sealed class RoomReader(IConnectionMultiplexer redis, IOptions<RealtimeOp
             [keys.Meta, keys.Members, keys.Online, keys.Messages, keys.Destroyed], args))!;
         if ((string?)values[0] == "gone") return new Heartbeat(Gone: true, Destroyed: (long)values[1] == 1, 0, null);
         var newest = (string?)values[1];
-        return new Heartbeat(Gone: false, Destroyed: false, (long)values[0], string.IsNullOrEmpty(newest) ? null : newest);
+        return new Heartbeat(Gone: false, Destroyed: false, (long)values[0], string.IsNullOrEmpty(newest) ? null : newest, (long)values[2]);
     }
 
     public async Task<PresenceSnapshot?> ReadPresenceAsync(string roomId)

@@ -68,4 +68,24 @@ public sealed class PresenceTests(SystemFixture system)
         Assert.Equal(1, presence!.Online);
         Assert.Equal(1, (await system.Api.GetRoomAsync(room.Id)).Online);
     }
+
+    [Fact]
+    public async Task A_member_still_connected_elsewhere_is_counted_online_again_within_a_heartbeat()
+    {
+        var room = await system.Api.CreateRoomAsync();
+        var observerToken = await system.Api.AdmitAsync(room.Id);
+        var memberToken = await system.Api.AdmitAsync(room.Id);
+        await using var observer = await SseSubscription.OpenAsync(system.Replica(0), room.Id, observerToken);
+        await using var stays = await SseSubscription.OpenAsync(system.Replica(0), room.Id, memberToken);
+        var leaves = await SseSubscription.OpenAsync(system.Replica(1), room.Id, memberToken);
+        Assert.NotNull(await observer.PresenceAsync(p => p.Online == 2, TimeSpan.FromSeconds(5)));
+        while (await observer.NextAsync(RoomEventTypes.Presence, TimeSpan.FromMilliseconds(500)) is not null) { }
+
+        // Closing the member's stream on replica 1 takes the token out of `online`, though its stream
+        // on replica 0 is still open; replica 0's next heartbeat (2 s here) puts it back and says so.
+        await leaves.DisposeAsync();
+
+        Assert.NotNull(await observer.PresenceAsync(p => p.Online == 2, TimeSpan.FromSeconds(6)));
+        Assert.Equal(2, (await system.Api.GetRoomAsync(room.Id)).Online);
+    }
 }
