@@ -19,6 +19,7 @@ internal sealed class ChildProcess : IDisposable
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _killedOnPurpose;
     private volatile string? _lastError;
+    private readonly List<string> _listeningOn = [];
 
     private ChildProcess(string name, Process process, LogSink log)
     {
@@ -33,6 +34,22 @@ internal sealed class ChildProcess : IDisposable
     public Task Exited => _exited.Task;
     public bool WasKilled => _killedOnPurpose;
     public int? ExitCode => HasExited ? _process.ExitCode : null;
+
+    /// <summary>
+    /// Whether it said it listens on <paramref name="url"/> (Kestrel's "Now listening on:" line): only
+    /// then is an answer on that port its own and not another process's that took the port first.
+    /// </summary>
+    public bool SaidListeningOn(Uri url)
+    {
+        var origin = url.GetLeftPart(UriPartial.Authority);
+        lock (_listeningOn)
+        {
+            return _listeningOn.Contains(origin);
+        }
+    }
+
+    /// <summary>Whether its last lines say a port it was given was taken.</summary>
+    public bool FoundPortTaken() => Tail().Any(line => line.Contains("address already in use", StringComparison.OrdinalIgnoreCase));
 
     public static ChildProcess Start(
         string name,
@@ -142,6 +159,14 @@ internal sealed class ChildProcess : IDisposable
         if (line is null)
         {
             return;
+        }
+        const string listening = "Now listening on: ";
+        if (line.IndexOf(listening, StringComparison.Ordinal) is var at and >= 0)
+        {
+            lock (_listeningOn)
+            {
+                _listeningOn.Add(line[(at + listening.Length)..].Trim().TrimEnd('/'));
+            }
         }
         if (line.StartsWith("Unhandled exception.", StringComparison.Ordinal)
             || line.StartsWith("fail:", StringComparison.Ordinal)

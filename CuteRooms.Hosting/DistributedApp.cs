@@ -206,7 +206,27 @@ public sealed class DistributedApp : IAsyncDisposable
         var otlp = options.Configuration?["OTEL_EXPORTER_OTLP_ENDPOINT"] ?? Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
 
-        Task StartAndWaitAsync(ServiceResource service, CancellationToken token)
+        async Task StartAndWaitAsync(ServiceResource service, CancellationToken token)
+        {
+            // A port handed out here is free until the child binds it, unless another process takes
+            // it first (systems booted side by side); then the child fails to bind and gets new ports.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await StartOnceAsync(service, token);
+                    return;
+                }
+                catch (DistributedAppException) when (attempt < 3 && service.CanMove && service.Process!.HasExited && service.Process.FoundPortTaken())
+                {
+                    var taken = service.Url;
+                    service.MoveToFreePorts();
+                    _log.Write(service.Name, $"(apphost) {taken} was taken by another process; starting again on {service.Url}");
+                }
+            }
+        }
+
+        Task StartOnceAsync(ServiceResource service, CancellationToken token)
         {
             var environment = ServiceEnvironment.For(new ServiceLaunch(
                 service.ServiceName, service.Name, service.Url, service.GatewayUrl, options.EnvironmentName,
@@ -251,13 +271,19 @@ public sealed class DistributedApp : IAsyncDisposable
 
         // The Web's port is picked only now: a port given back to the kernel stays ours only until
         // someone else takes it, so the shorter the wait before binding it, the better.
-        var web = new ServiceResource(ServiceEnvironment.Web, ServiceEnvironment.Web, "CuteRooms.Web", options.WebPort == 0 ? FreePort.Next() : options.WebPort);
+        var web = options.WebPort == 0
+            ? new ServiceResource(ServiceEnvironment.Web, ServiceEnvironment.Web, "CuteRooms.Web", FreePort.Next())
+            : new ServiceResource(ServiceEnvironment.Web, ServiceEnvironment.Web, "CuteRooms.Web", options.WebPort) { CanMove = false };
         lock (_gate)
         {
             _services.Add(web);
         }
+        // Where the others ended up (a port taken meanwhile moves a service).
+        ApiEndpoint = api.Url;
+        RealtimeEndpoints = [.. realtime.Select(replica => replica.Url)];
         WebEndpoint = web.Url;
         await StartAndWaitAsync(web, cancellationToken);
+        WebEndpoint = web.Url;
     }
 
     private async Task WaitHealthyAsync(ServiceResource service, HttpClient http, TimeSpan timeout, CancellationToken cancellationToken)
@@ -273,6 +299,14 @@ public sealed class DistributedApp : IAsyncDisposable
             {
                 await Task.Delay(100, CancellationToken.None); // last lines
                 throw new DistributedAppException(child.DescribeFailure($"'{service.Name}' exited with code {child.ExitCode} before it was healthy"));
+            }
+            // Until it says it listens on its port, an answer there would be another process's.
+            if (!child.SaidListeningOn(service.Url))
+            {
+                if (clock.Elapsed > timeout)
+                    throw new DistributedAppException(child.DescribeFailure($"'{service.Name}' did not listen on {service.Url} within {timeout.TotalSeconds:0} s"));
+                await Task.Delay(100, cancellationToken);
+                continue;
             }
             try
             {
@@ -316,10 +350,21 @@ public sealed class DistributedApp : IAsyncDisposable
         public string Name { get; } = name;
         public string ServiceName { get; } = serviceName;
         public string Project { get; } = project;
-        public Uri Url { get; } = new($"http://127.0.0.1:{port}/");
+        public Uri Url { get; private set; } = Local(port);
 
         /// <summary>The HTTP/2 (prior knowledge) endpoint the gateway uses; Realtime only.</summary>
-        public Uri? GatewayUrl { get; } = gatewayPort is { } p ? new($"http://127.0.0.1:{p}/") : null;
+        public Uri? GatewayUrl { get; private set; } = gatewayPort is { } p ? Local(p) : null;
+
+        /// <summary>False for a port the user chose (<c>--port</c>): that one is kept, or the start fails.</summary>
+        public bool CanMove { get; init; } = true;
+
+        public void MoveToFreePorts()
+        {
+            Url = Local(FreePort.Next());
+            if (GatewayUrl is not null) GatewayUrl = Local(FreePort.Next());
+        }
+
+        private static Uri Local(int port) => new($"http://127.0.0.1:{port}/");
 
         public ChildProcess? Process { get; set; }
         public volatile bool Healthy;

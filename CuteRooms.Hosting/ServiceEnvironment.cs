@@ -36,6 +36,8 @@ internal static class ServiceEnvironment
             ["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={launch.ResourceName}",
             ["Logging__Console__FormatterName"] = "simple",
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",
+            // The AppHost knows a child is up on its own port by Kestrel's "Now listening on:" line.
+            ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
         };
 
         if (launch.GatewayUrl is { } gatewayUrl)

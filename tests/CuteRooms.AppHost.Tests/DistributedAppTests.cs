@@ -103,4 +103,36 @@ public sealed class DistributedAppLifecycleTests
         Assert.NotEmpty(pids);
         Assert.True(await TestSupport.EventuallyAsync(() => pids.All(pid => !TestSupport.IsAlive(pid)), TimeSpan.FromSeconds(5)));
     }
+
+    [Fact]
+    public async Task An_answer_on_a_service_port_from_another_process_is_not_taken_for_the_service()
+    {
+        // Another process holds the Web's port and even answers /health with 200.
+        using var impostor = new System.Net.HttpListener();
+        var port = TestSupport.UnusedPort();
+        impostor.Prefixes.Add($"http://127.0.0.1:{port}/");
+        impostor.Start();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (impostor.IsListening)
+                {
+                    var context = await impostor.GetContextAsync();
+                    context.Response.StatusCode = 200;
+                    context.Response.Close();
+                }
+            }
+            catch (Exception exception) when (exception is System.Net.HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                // stopped at the end of the test
+            }
+        });
+        var options = new DistributedAppOptions { WebPort = port, Configuration = TestSupport.Configuration() };
+
+        var error = await Assert.ThrowsAsync<DistributedAppException>(() => DistributedApp.StartAsync(options));
+
+        Assert.Contains("'web' exited with code", error.Message);
+        Assert.Contains("address already in use", error.Message);
+    }
 }

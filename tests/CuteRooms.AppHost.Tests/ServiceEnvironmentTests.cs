@@ -35,6 +35,7 @@ public sealed class ServiceEnvironmentTests
         Assert.Equal("amqp://guest:guest@127.0.0.1:5672/", environment["ConnectionStrings__messaging"]);
         Assert.Equal("simple", environment["Logging__Console__FormatterName"]);
         Assert.Equal("true", environment["Logging__Console__FormatterOptions__SingleLine"]);
+        Assert.Equal("Information", environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"]); // "Now listening on:" tells it is up
         Assert.DoesNotContain(environment.Keys, key => key.StartsWith("services__", StringComparison.Ordinal));
     }
 
