@@ -48,8 +48,12 @@ internal sealed class ChildProcess : IDisposable
         }
     }
 
-    /// <summary>Whether its last lines say a port it was given was taken.</summary>
-    public bool FoundPortTaken() => Tail().Any(line => line.Contains("address already in use", StringComparison.OrdinalIgnoreCase));
+    /// <summary>Whether its last error or last lines say a port it was given was taken.</summary>
+    public bool FoundPortTaken() =>
+        (_lastError ?? "").Contains(PortTaken, StringComparison.OrdinalIgnoreCase)
+        || Tail().Any(line => line.Contains(PortTaken, StringComparison.OrdinalIgnoreCase));
+
+    private const string PortTaken = "address already in use";
 
     public static ChildProcess Start(
         string name,

@@ -190,9 +190,10 @@ public sealed class DistributedApp : IAsyncDisposable
 
     private async Task StartServicesAsync(string root, DistributedAppOptions options, CancellationToken cancellationToken)
     {
-        var api = new ServiceResource(ServiceEnvironment.Api, ServiceEnvironment.Api, "CuteRooms.Api", FreePort.Next());
+        var nextPort = options.NextServicePort;
+        var api = new ServiceResource(ServiceEnvironment.Api, ServiceEnvironment.Api, "CuteRooms.Api", nextPort());
         var realtime = Enumerable.Range(0, options.RealtimeReplicas)
-            .Select(i => new ServiceResource($"{ServiceEnvironment.Realtime}-{i}", ServiceEnvironment.Realtime, "CuteRooms.Realtime", FreePort.Next(), FreePort.Next()))
+            .Select(i => new ServiceResource($"{ServiceEnvironment.Realtime}-{i}", ServiceEnvironment.Realtime, "CuteRooms.Realtime", nextPort(), nextPort()))
             .ToList();
         lock (_gate)
         {
@@ -220,7 +221,7 @@ public sealed class DistributedApp : IAsyncDisposable
                 catch (DistributedAppException) when (attempt < 3 && service.CanMove && service.Process!.HasExited && service.Process.FoundPortTaken())
                 {
                     var taken = service.Url;
-                    service.MoveToFreePorts();
+                    service.MoveTo(nextPort);
                     _log.Write(service.Name, $"(apphost) {taken} was taken by another process; starting again on {service.Url}");
                 }
             }
@@ -272,7 +273,7 @@ public sealed class DistributedApp : IAsyncDisposable
         // The Web's port is picked only now: a port given back to the kernel stays ours only until
         // someone else takes it, so the shorter the wait before binding it, the better.
         var web = options.WebPort == 0
-            ? new ServiceResource(ServiceEnvironment.Web, ServiceEnvironment.Web, "CuteRooms.Web", FreePort.Next())
+            ? new ServiceResource(ServiceEnvironment.Web, ServiceEnvironment.Web, "CuteRooms.Web", nextPort())
             : new ServiceResource(ServiceEnvironment.Web, ServiceEnvironment.Web, "CuteRooms.Web", options.WebPort) { CanMove = false };
         lock (_gate)
         {
@@ -358,10 +359,10 @@ public sealed class DistributedApp : IAsyncDisposable
         /// <summary>False for a port the user chose (<c>--port</c>): that one is kept, or the start fails.</summary>
         public bool CanMove { get; init; } = true;
 
-        public void MoveToFreePorts()
+        public void MoveTo(Func<int> nextPort)
         {
-            Url = Local(FreePort.Next());
-            if (GatewayUrl is not null) GatewayUrl = Local(FreePort.Next());
+            Url = Local(nextPort());
+            if (GatewayUrl is not null) GatewayUrl = Local(nextPort());
         }
 
         private static Uri Local(int port) => new($"http://127.0.0.1:{port}/");

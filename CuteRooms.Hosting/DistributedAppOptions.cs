@@ -10,6 +10,9 @@ public sealed class DistributedAppOptions
 
     public int RealtimeReplicas { get; set; } = 1;
 
+    /// <summary>Where the services' ports come from; tests hand out a taken one to see the start recover.</summary>
+    internal Func<int> NextServicePort { get; set; } = FreePort.Next;
+
     /// <summary>
     /// <c>ConnectionStrings:redis</c> / <c>ConnectionStrings:messaging</c> (use an existing server),
     /// <c>Resources:redis:LocalPort</c> (6379) / <c>Resources:messaging:LocalPort</c> (5672) (where to

@@ -135,4 +135,25 @@ public sealed class DistributedAppLifecycleTests
         Assert.Contains("'web' exited with code", error.Message);
         Assert.Contains("address already in use", error.Message);
     }
+
+    [Fact]
+    public async Task A_service_whose_port_was_taken_before_it_bound_starts_again_on_another()
+    {
+        // The first port handed out (the Api's) is taken by another process before the Api binds it.
+        using var taken = TestSupport.Listen(out var takenPort);
+        var handedOut = 0;
+        var options = new DistributedAppOptions
+        {
+            WebPort = 0,
+            Configuration = TestSupport.Configuration(),
+            NextServicePort = () => Interlocked.Increment(ref handedOut) == 1 ? takenPort : TestSupport.UnusedPort(),
+        };
+
+        await using var app = await DistributedApp.StartAsync(options);
+
+        Assert.NotEqual(takenPort, app.ApiEndpoint.Port);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var health = await http.GetAsync(new Uri(app.ApiEndpoint, "health"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+    }
 }

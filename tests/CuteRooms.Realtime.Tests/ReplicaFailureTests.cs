@@ -19,8 +19,8 @@ public sealed class ReplicaFailureSystem : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        Api.Dispose();
-        await App.DisposeAsync();
+        Api?.Dispose();
+        if (App is not null) await App.DisposeAsync();
         await log.DisposeAsync();
     }
 }
