@@ -48,12 +48,10 @@ internal sealed class ChildProcess : IDisposable
         }
     }
 
-    /// <summary>Whether its last error or last lines say a port it was given was taken.</summary>
+    /// <summary>Whether its last error or last lines say a port it was given was taken (Kestrel, Redis: "address already in use"; Erlang: eaddrinuse).</summary>
     public bool FoundPortTaken() =>
-        (_lastError ?? "").Contains(PortTaken, StringComparison.OrdinalIgnoreCase)
-        || Tail().Any(line => line.Contains(PortTaken, StringComparison.OrdinalIgnoreCase));
-
-    private const string PortTaken = "address already in use";
+        new[] { _lastError ?? "" }.Concat(Tail()).Any(line =>
+            line.Contains("address already in use", StringComparison.OrdinalIgnoreCase) || line.Contains("eaddrinuse", StringComparison.Ordinal));
 
     public static ChildProcess Start(
         string name,

@@ -221,6 +221,7 @@ public sealed class DistributedApp : IAsyncDisposable
                 catch (DistributedAppException) when (attempt < 3 && service.CanMove && service.Process!.HasExited && service.Process.FoundPortTaken())
                 {
                     var taken = service.Url;
+                    service.Process.Dispose();
                     service.MoveTo(nextPort);
                     _log.Write(service.Name, $"(apphost) {taken} was taken by another process; starting again on {service.Url}");
                 }

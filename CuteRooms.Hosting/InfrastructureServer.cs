@@ -52,6 +52,32 @@ internal sealed class InfrastructureServer : IAsyncDisposable
                 return reused;
         }
 
+        // A port handed out here is free until the server binds it, unless another process takes it
+        // first (systems booted side by side); then the server fails to bind and starts again elsewhere.
+        for (var attempt = 1; ; attempt++)
+        {
+            var server = StartChild(resolution, log);
+            try
+            {
+                await server.WaitReadyAsync(timeout, cancellationToken);
+                return server;
+            }
+            catch (DistributedAppException) when (attempt < 3 && server.Process is { HasExited: true } process && process.FoundPortTaken())
+            {
+                await server.DisposeAsync();
+                log.Write(resource.Name, $"(apphost) 127.0.0.1:{server.Port} was taken by another process; starting again on another port");
+            }
+            catch
+            {
+                await server.DisposeAsync();
+                throw;
+            }
+        }
+    }
+
+    private static InfrastructureServer StartChild(InfrastructureResolution resolution, LogSink log)
+    {
+        var resource = resolution.Resource;
         var port = FreePort.Next();
         var dataDirectory = Directory.CreateTempSubdirectory($"cuterooms-{resource.Name}-").FullName;
         string? containerName = null;
@@ -71,17 +97,7 @@ internal sealed class InfrastructureServer : IAsyncDisposable
         }
 
         log.Write(resource.Name, $"(apphost) pid {process.Pid}: {Path.GetFileName(resolution.Executable)} on 127.0.0.1:{port}, data in {dataDirectory}");
-        var server = new InfrastructureServer(resolution, resource.ConnectionStringForPort(port), port, process, dataDirectory, containerName);
-        try
-        {
-            await server.WaitReadyAsync(timeout, cancellationToken);
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
+        return new InfrastructureServer(resolution, resource.ConnectionStringForPort(port), port, process, dataDirectory, containerName);
     }
 
     internal static (string[] Arguments, KeyValuePair<string, string>[] Environment) RedisCommand(int port, string dataDirectory) =>

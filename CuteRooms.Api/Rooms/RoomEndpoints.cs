@@ -54,7 +54,7 @@ public static class RoomEndpoints
             : ProblemResults.RoomNotFound();
 
     internal static async Task<Results<Ok<AdmissionResponse>, ProblemHttpResult>> Admit(
-        string id, AdmissionRequest? request, HttpResponse response, RoomStore store, IntegrationEventPublisher events, RoomMetrics metrics)
+        string id, AdmissionRequest? request, RoomStore store, IntegrationEventPublisher events, RoomMetrics metrics)
     {
         if (!RoomIds.IsValid(id)) return ProblemResults.RoomNotFound();
 
@@ -72,8 +72,9 @@ public static class RoomEndpoints
         if (admission.Joined)
         {
             metrics.MemberJoined();
-            // Announced once the answer is on its way: the gatekeeper's page never waits for the broker.
-            response.OnCompleted(() => events.PublishAsync(new PresenceChanged(id)));
+            // Announced without waiting: the gatekeeper's page never waits for the broker (the
+            // publisher bounds the wait and logs a failure; it never throws).
+            _ = events.PublishAsync(new PresenceChanged(id));
         }
         return TypedResults.Ok(new AdmissionResponse(token, isNewToken, admission.DisplayName!, AuthorIds.For(id, token), admission.Room!));
     }

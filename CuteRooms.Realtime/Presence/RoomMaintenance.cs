@@ -42,10 +42,11 @@ public sealed class RoomMaintenance(RoomHub hub, RoomReader reader, IntegrationE
                     // A stream that closed after the tokens were listed took its entry out before the
                     // beat put it back: take it out again, or it would count as online until swept.
                     var departed = Array.FindAll(tokens, token => !hub.HasStream(roomId, token));
-                    var revoked = departed.Length > 0 && await reader.DisconnectAsync(roomId, departed);
+                    var revoked = departed.Length > 0 && await reader.RevokeAsync(roomId, departed, beat.At);
                     // Restored: a member with streams on two replicas closed one, which took the token
                     // out; it is back now, and the counts others see must say so.
-                    if (beat.Swept > 0 || beat.Restored > 0 || revoked) await events.PublishAsync(new PresenceChanged(roomId), stoppingToken);
+                    // Not awaited: a slow broker must not stall the beat of the rooms after this one.
+                    if (beat.Swept > 0 || beat.Restored > 0 || revoked) _ = events.PublishAsync(new PresenceChanged(roomId));
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {

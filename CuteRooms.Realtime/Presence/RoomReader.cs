@@ -77,15 +77,33 @@ public sealed class RoomReader(IConnectionMultiplexer redis, IOptions<RealtimeOp
     public Task<bool> DisconnectAsync(string roomId, string token) =>
         Db.SortedSetRemoveAsync(new RoomKeys(roomId).Online, token);
 
-    /// <summary>These tokens' last local streams closed; true when any of them was online until now.</summary>
-    public async Task<bool> DisconnectAsync(string roomId, string[] tokens) =>
-        await Db.SortedSetRemoveAsync(new RoomKeys(roomId).Online, Array.ConvertAll(tokens, token => (RedisValue)token)) > 0;
+    // KEYS: online. ARGV: the beat's time (ms), tokens... Removes a token only while the beat's own
+    // refresh is its newest: a stream that connected since (here or on another replica) wrote a later one.
+    private const string RevokeScript = """
+        local removed = 0
+        for i = 2, #ARGV do
+            if redis.call('ZSCORE', KEYS[1], ARGV[i]) == ARGV[1] then removed = removed + redis.call('ZREM', KEYS[1], ARGV[i]) end
+        end
+        return removed
+        """;
+
+    /// <summary>
+    /// Takes out tokens a heartbeat at <paramref name="beatAt"/> refreshed although their streams here
+    /// closed meanwhile; true when any was taken out.
+    /// </summary>
+    public async Task<bool> RevokeAsync(string roomId, string[] tokens, long beatAt)
+    {
+        var args = new RedisValue[tokens.Length + 1];
+        args[0] = beatAt;
+        for (var i = 0; i < tokens.Length; i++) args[i + 1] = tokens[i];
+        return (long)await Db.ScriptEvaluateAsync(RevokeScript, [new RoomKeys(roomId).Online], args) > 0;
+    }
 
     /// <summary>
     /// What a heartbeat found: the room gone (and whether a member destroyed it), or how many stale
     /// entries it swept, how many live tokens it had to put back, and the newest message.
     /// </summary>
-    public sealed record Heartbeat(bool Gone, bool Destroyed, long Swept, string? NewestMessageId, long Restored = 0);
+    public sealed record Heartbeat(bool Gone, bool Destroyed, long Swept, string? NewestMessageId, long Restored = 0, long At = 0);
 
     /// <summary>Refreshes the live tokens and sweeps stale ones, or tells how the room ended.</summary>
     public async Task<Heartbeat> HeartbeatAsync(string roomId, IReadOnlyCollection<string> liveTokens)
@@ -101,7 +119,7 @@ public sealed class RoomReader(IConnectionMultiplexer redis, IOptions<RealtimeOp
             [keys.Meta, keys.Members, keys.Online, keys.Messages, keys.Destroyed], args))!;
         if ((string?)values[0] == "gone") return new Heartbeat(Gone: true, Destroyed: (long)values[1] == 1, 0, null);
         var newest = (string?)values[1];
-        return new Heartbeat(Gone: false, Destroyed: false, (long)values[0], string.IsNullOrEmpty(newest) ? null : newest, (long)values[2]);
+        return new Heartbeat(Gone: false, Destroyed: false, (long)values[0], string.IsNullOrEmpty(newest) ? null : newest, (long)values[2], (long)args[0]);
     }
 
     public async Task<PresenceSnapshot?> ReadPresenceAsync(string roomId)

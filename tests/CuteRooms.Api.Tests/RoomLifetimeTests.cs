@@ -24,7 +24,7 @@ public sealed class RoomLifetimeTests(ApiFixture api)
         Assert.Equal(4, await api.CountKeysOfRoomAsync(room.Id)); // meta, members, names, messages
         var expected = WrittenAtMs(written) + 3_000;
         foreach (var expiry in await ExpiryTimesAsync(room.Id))
-            Assert.InRange(expiry, expected - 5, expected + 5);
+            Assert.InRange(expiry, expected - 100, expected + 100); // one script, one clock reading or a few
 
         await EventuallyAsync(async () => await api.CountKeysOfRoomAsync(room.Id) == 0, TimeSpan.FromSeconds(10));
         var response = await client.GetAsync($"/api/rooms/{room.Id}");
@@ -45,7 +45,7 @@ public sealed class RoomLifetimeTests(ApiFixture api)
 
         var expected = WrittenAtMs(second) + 60_000;
         foreach (var expiry in await ExpiryTimesAsync(room.Id))
-            Assert.InRange(expiry, expected - 5, expected + 5);
+            Assert.InRange(expiry, expected - 100, expected + 100);
         Assert.True(expected - expiryAfterFirst >= 900, $"the second write ({second.Id}) came {WrittenAtMs(second) - WrittenAtMs(first)} ms after the first");
     }
 
