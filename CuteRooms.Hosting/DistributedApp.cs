@@ -200,8 +200,6 @@ public sealed class DistributedApp : IAsyncDisposable
             _services.Add(api);
             _services.AddRange(realtime);
         }
-        ApiEndpoint = api.Url;
-        RealtimeEndpoints = [.. realtime.Select(replica => replica.Url)];
 
         var dotnet = RepoLayout.DotnetHost();
         var otlp = options.Configuration?["OTEL_EXPORTER_OTLP_ENDPOINT"] ?? Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT");
@@ -232,7 +230,7 @@ public sealed class DistributedApp : IAsyncDisposable
         {
             var environment = ServiceEnvironment.For(new ServiceLaunch(
                 service.ServiceName, service.Name, service.Url, service.GatewayUrl, options.EnvironmentName,
-                RedisConnectionString, MessagingConnectionString, api.Url, RealtimeEndpoints,
+                RedisConnectionString, MessagingConnectionString, api.Url, [.. realtime.Select(replica => replica.Url)],
                 [.. realtime.Select(replica => replica.GatewayUrl!)], otlp, options.ServiceEnvironment));
             lock (_gate)
             {
@@ -280,11 +278,11 @@ public sealed class DistributedApp : IAsyncDisposable
         {
             _services.Add(web);
         }
-        // Where the others ended up (a port taken meanwhile moves a service).
+        await StartAndWaitAsync(web, cancellationToken);
+
+        // Where each one ended up: a port taken meanwhile moves a service.
         ApiEndpoint = api.Url;
         RealtimeEndpoints = [.. realtime.Select(replica => replica.Url)];
-        WebEndpoint = web.Url;
-        await StartAndWaitAsync(web, cancellationToken);
         WebEndpoint = web.Url;
     }
 

@@ -13,6 +13,13 @@ public sealed class IntegrationEventPublisher(IBus bus, ILogger<IntegrationEvent
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Publishes without anyone waiting, for announcements (presence) that must not hold up a page,
+    /// a stream or a heartbeat when the broker is slow. Bounded and logged like any publish.
+    /// </summary>
+    public void PublishInBackground<TEvent>(TEvent integrationEvent) where TEvent : class =>
+        _ = PublishAsync(integrationEvent, CancellationToken.None);
+
     public async Task PublishAsync<TEvent>(TEvent integrationEvent, CancellationToken cancellationToken = default)
         where TEvent : class
     {

@@ -3,6 +3,7 @@ using CuteRooms.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
@@ -23,17 +24,7 @@ public static class ProblemDetailsDefaults
             var problem = context.ProblemDetails;
             if (problem.Type is null || !problem.Type.StartsWith("urn:cuterooms:", StringComparison.Ordinal))
             {
-                (problem.Type, problem.Detail) = problem.Status switch
-                {
-                    400 => (ProblemTypes.MalformedRequest, "The request body or parameters could not be read; send JSON of the documented shape."),
-                    404 => (ProblemTypes.NotFound, "Nothing is here."),
-                    405 => (ProblemTypes.MethodNotAllowed, "This method is not allowed here."),
-                    413 => (ProblemTypes.PayloadTooLarge, "The request body is too large."),
-                    415 => (ProblemTypes.UnsupportedMediaType, "Send the body as application/json."),
-                    429 => (ProblemTypes.RateLimited, "Too many requests; slow down and retry shortly."),
-                    503 => (ProblemTypes.ServiceUnavailable, "A dependency is unavailable; retry shortly."),
-                    _ => (ProblemTypes.Unexpected, "Something went wrong on our side."),
-                };
+                (problem.Type, problem.Detail) = Describe(problem.Status);
             }
             problem.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
         });
@@ -41,6 +32,26 @@ public static class ProblemDetailsDefaults
         // Minimal APIs answer unreadable bodies with a bare 400/413; status code pages give them a body.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
         return builder;
+    }
+
+    /// <summary>The stable type and a detail for an error the framework (or a proxy) answered by status code alone.</summary>
+    public static (string Type, string Detail) Describe(int? status) => status switch
+    {
+        400 => (ProblemTypes.MalformedRequest, "The request body or parameters could not be read; send JSON of the documented shape."),
+        404 => (ProblemTypes.NotFound, "Nothing is here."),
+        405 => (ProblemTypes.MethodNotAllowed, "This method is not allowed here."),
+        413 => (ProblemTypes.PayloadTooLarge, "The request body is too large."),
+        415 => (ProblemTypes.UnsupportedMediaType, "Send the body as application/json."),
+        429 => (ProblemTypes.RateLimited, "Too many requests; slow down and retry shortly."),
+        502 or 503 or 504 => (ProblemTypes.ServiceUnavailable, "A dependency is unavailable; retry shortly."),
+        _ => (ProblemTypes.Unexpected, "Something went wrong on our side."),
+    };
+
+    /// <summary>A problem result for <paramref name="status"/> with its stable type.</summary>
+    public static ProblemHttpResult ForStatus(int status)
+    {
+        var (type, detail) = Describe(status);
+        return TypedResults.Problem(detail: detail, statusCode: status, type: type);
     }
 
     public static WebApplication UseProblemDetailsDefaults(this WebApplication app)

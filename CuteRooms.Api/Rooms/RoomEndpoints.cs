@@ -72,9 +72,7 @@ public static class RoomEndpoints
         if (admission.Joined)
         {
             metrics.MemberJoined();
-            // Announced without waiting: the gatekeeper's page never waits for the broker (the
-            // publisher bounds the wait and logs a failure; it never throws).
-            _ = events.PublishAsync(new PresenceChanged(id));
+            events.PublishInBackground(new PresenceChanged(id)); // the gatekeeper's page never waits for the broker
         }
         return TypedResults.Ok(new AdmissionResponse(token, isNewToken, admission.DisplayName!, AuthorIds.For(id, token), admission.Room!));
     }

@@ -45,8 +45,7 @@ public sealed class RoomMaintenance(RoomHub hub, RoomReader reader, IntegrationE
                     var revoked = departed.Length > 0 && await reader.RevokeAsync(roomId, departed, beat.At);
                     // Restored: a member with streams on two replicas closed one, which took the token
                     // out; it is back now, and the counts others see must say so.
-                    // Not awaited: a slow broker must not stall the beat of the rooms after this one.
-                    if (beat.Swept > 0 || beat.Restored > 0 || revoked) _ = events.PublishAsync(new PresenceChanged(roomId));
+                    if (beat.Swept > 0 || beat.Restored > 0 || revoked) events.PublishInBackground(new PresenceChanged(roomId));
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {

@@ -45,9 +45,7 @@ public sealed class RoomEventStream(
             body.Write(SseFrame.Presence(connection.Presence!).Bytes.Span);
             await body.FlushAsync(aborted);
 
-            // The others hear of it without this stream waiting for the broker (the publisher bounds
-            // the wait and logs a failure).
-            if (connection.CameOnline) _ = events.PublishAsync(new PresenceChanged(subscriber.RoomId));
+            if (connection.CameOnline) events.PublishInBackground(new PresenceChanged(subscriber.RoomId));
 
             var position = resumeAfter is null ? connection.Tail : await ReplayAsync(body, resumeAfter, aborted);
             joined = hub.Join(subscriber, position);

@@ -1,4 +1,3 @@
-using CuteRooms.Contracts;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace CuteRooms.Web.Gateway;
@@ -14,15 +13,6 @@ public static class ForwardingProblems
     {
         await next();
         if (context.GetForwarderErrorFeature() is null || context.Response.HasStarted) return;
-
-        var status = context.Response.StatusCode;
-        var (type, title) = status switch
-        {
-            StatusCodes.Status400BadRequest => (ProblemTypes.MalformedRequest, "The request could not be read."),
-            StatusCodes.Status413PayloadTooLarge => (ProblemTypes.PayloadTooLarge, "The request body is too large."),
-            >= 500 => (ProblemTypes.ServiceUnavailable, "The service is unavailable; retry shortly."),
-            _ => (ProblemTypes.Unexpected, "The request could not be forwarded."),
-        };
-        await TypedResults.Problem(statusCode: status, title: title, type: type).ExecuteAsync(context);
+        await ProblemDetailsDefaults.ForStatus(context.Response.StatusCode).ExecuteAsync(context);
     }
 }

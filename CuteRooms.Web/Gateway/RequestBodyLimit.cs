@@ -14,11 +14,7 @@ public static class RequestBodyLimit
     {
         if (context.Request.ContentLength > RequestLimits.MaxBodyBytes)
         {
-            await TypedResults.Problem(
-                detail: $"The request body may be at most {RequestLimits.MaxBodyBytes / 1024} KiB.",
-                statusCode: StatusCodes.Status413PayloadTooLarge,
-                title: "The request body is too large.",
-                type: ProblemTypes.PayloadTooLarge).ExecuteAsync(context);
+            await ProblemDetailsDefaults.ForStatus(StatusCodes.Status413PayloadTooLarge).ExecuteAsync(context);
             return;
         }
 

@@ -27,18 +27,14 @@ public sealed class RoomEndTests(SystemFixture system)
     [Fact]
     public async Task A_room_destroyed_whose_event_never_came_still_ends_its_streams_with_destroyed()
     {
-        var room = await system.Api.CreateRoomAsync();
-        var token = await system.Api.AdmitAsync(room.Id);
-        await using var stream = await SseSubscription.OpenAsync(system.Replica(0), room.Id, token);
-        await stream.NextAsync(RoomEventTypes.Presence);
+        var (keys, stream) = await OpenStreamOfNewRoomAsync();
+        await using var _ = stream;
 
         // What the Api's destroy leaves in Redis, without the event (a lost publish, or a heartbeat
-        // that looks before the event arrives).
-        // The tombstone first, as the Api's script leaves it in the same step: a heartbeat between the
-        // two writes must not find the room gone without one.
-        var keys = new RoomKeys(room.Id);
+        // that looks before the event arrives). The tombstone first, as the Api's script leaves both
+        // in one step: a heartbeat between the two writes must not find the room gone without one.
         await system.Redis.StringSetAsync(keys.Destroyed, "1", TimeSpan.FromSeconds(60));
-        await system.Redis.KeyDeleteAsync([keys.Meta, keys.Members, keys.Online, keys.Names, keys.Messages]);
+        await system.Redis.KeyDeleteAsync(Array.ConvertAll(keys.All, key => (RedisKey)key));
 
         Assert.NotNull(await stream.NextAsync(RoomEventTypes.Destroyed, TimeSpan.FromSeconds(10)));
         await stream.Ended.WaitAsync(TimeSpan.FromSeconds(5));
@@ -47,17 +43,23 @@ public sealed class RoomEndTests(SystemFixture system)
     [Fact]
     public async Task An_expired_room_sends_expired_to_its_open_streams_and_ends_them()
     {
-        var room = await system.Api.CreateRoomAsync();
-        var token = await system.Api.AdmitAsync(room.Id);
-        await using var stream = await SseSubscription.OpenAsync(system.Replica(0), room.Id, token);
-        await stream.NextAsync(RoomEventTypes.Presence);
+        var (keys, stream) = await OpenStreamOfNewRoomAsync();
+        await using var _ = stream;
 
-        // The room's time runs out now (a short TTL would race the arrangement above on a busy machine).
-        var keys = new RoomKeys(room.Id);
-        foreach (var key in new[] { keys.Meta, keys.Members, keys.Online, keys.Names, keys.Messages })
-            await system.Redis.KeyExpireAsync(key, TimeSpan.FromMilliseconds(1));
+        // The room's time runs out now (a short TTL would race the arrangement on a busy machine).
+        foreach (var key in keys.All) await system.Redis.KeyExpireAsync(key, TimeSpan.FromMilliseconds(1));
 
         Assert.NotNull(await stream.NextAsync(RoomEventTypes.Expired, TimeSpan.FromSeconds(10)));
         await stream.Ended.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>A new room with one member whose stream has opened (its first presence arrived).</summary>
+    private async Task<(RoomKeys Keys, SseSubscription Stream)> OpenStreamOfNewRoomAsync()
+    {
+        var room = await system.Api.CreateRoomAsync();
+        var token = await system.Api.AdmitAsync(room.Id);
+        var stream = await SseSubscription.OpenAsync(system.Replica(0), room.Id, token);
+        await stream.NextAsync(RoomEventTypes.Presence);
+        return (new RoomKeys(room.Id), stream);
     }
 }
