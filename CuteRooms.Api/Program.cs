@@ -7,7 +7,7 @@ using Scalar.AspNetCore;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddRedisClient();
+builder.AddRedisClient(ResourceNames.Redis);
 builder.AddMessagingBus();
 builder.AddProblemDetailsDefaults();
 builder.AddRateLimits();

@@ -1,71 +1,39 @@
-using System.Runtime.InteropServices;
 using CuteRooms.AppHost;
-using CuteRooms.Hosting;
+using CuteRooms.AppHost.Infrastructure;
 
-// Runs the whole CuteRooms system locally: `dotnet run --project CuteRooms.AppHost -- --port 8080`.
-// Redis and RabbitMQ are found or started (see CuteRooms.Hosting.InfrastructureResolver), then Api and
-// Realtime, then Web; Ctrl+C or SIGTERM stops every child in reverse order.
+// The whole CuteRooms system and its dashboard: `dotnet run --project CuteRooms.AppHost`
+// (options: --port 8080, --realtime-replicas 2; see README "Run").
+var builder = DistributedApplication.CreateBuilder(AppHostOptions.ExpandSwitches(args));
 
-var settings = AppHostSettings.Parse(args);
-if (settings.Error == AppHostSettings.Help)
-{
-    Console.WriteLine(AppHostSettings.Usage);
-    return 0;
-}
-if (settings.Error is not null)
-{
-    Console.Error.WriteLine($"cuterooms-apphost: {settings.Error}");
-    Console.Error.WriteLine(AppHostSettings.Usage);
-    return 2;
-}
-
-using var shutdown = new CancellationTokenSource();
-using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-
-DistributedApp app;
+AppHostOptions options;
+IResourceBuilder<IResourceWithConnectionString> redis, messaging;
 try
 {
-    app = await DistributedApp.StartAsync(settings.ToOptions(Console.Out), shutdown.Token);
+    options = AppHostOptions.From(builder.Configuration);
+    redis = builder.AddRedisServer("redis");
+    messaging = builder.AddRabbitMQServer("messaging");
 }
-catch (Exception ex) when (ex is MissingInfrastructureException or DistributedAppException)
+catch (AppHostSetupException problem)
 {
-    Console.Error.WriteLine($"cuterooms-apphost: {ex.Message}");
-    return 1;
-}
-catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
-{
-    Console.Error.WriteLine("cuterooms-apphost: stopped before the system was up.");
+    // One line a newcomer can act on (what is missing, how to get it), not a stack trace.
+    Console.Error.WriteLine($"cuterooms-apphost: {problem.Message}");
     return 1;
 }
 
-await using (app)
-{
-    ResourceTable.Print(Console.Out, app.Resources);
-    ResourceTable.WriteStateFile(app.Resources);
-    Console.WriteLine($"CuteRooms is up at {app.WebEndpoint}  (Ctrl+C to stop)");
+var api = builder.AddService<Projects.CuteRooms_Api>("api", options)
+    .WithReference(redis).WaitFor(redis)
+    .WithReference(messaging).WaitFor(messaging);
 
-    await WaitForShutdownAsync(shutdown.Token);
-    Console.WriteLine("Stopping…");
-    await app.StopAsync();
-}
-Console.WriteLine("Stopped.");
+var realtime = builder.AddRealtime(options, replica => replica
+    .WithReference(redis).WaitFor(redis)
+    .WithReference(messaging).WaitFor(messaging));
+
+builder.AddService<Projects.CuteRooms_Web>("web", options, port: options.WebPort)
+    .WithReference(api).WaitFor(api)
+    .WithRealtimeGateway(realtime)
+    .WithExternalHttpEndpoints()
+    .AnnounceWhenReady("CuteRooms is up at {0}  (Ctrl+C to stop)");
+
+builder.Build().Run();
+TemporaryDirectory.RemoveAll();
 return 0;
-
-void OnSignal(PosixSignalContext context)
-{
-    // We stop the children ourselves, then exit 0; the runtime must not end the process first.
-    context.Cancel = true;
-    shutdown.Cancel();
-}
-
-static async Task WaitForShutdownAsync(CancellationToken token)
-{
-    try
-    {
-        await Task.Delay(Timeout.Infinite, token);
-    }
-    catch (OperationCanceledException)
-    {
-    }
-}

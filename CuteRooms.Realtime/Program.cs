@@ -4,7 +4,7 @@ using CuteRooms.Realtime.Streams;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddRedisClient();
+builder.AddRedisClient(ResourceNames.Redis);
 builder.AddRoomFanout();
 builder.AddProblemDetailsDefaults();
 

@@ -27,6 +27,9 @@ public static class ServiceDefaultsExtensions
     /// <summary>Activity sources and meters of our own code, picked up by OpenTelemetry.</summary>
     public const string TelemetryPrefix = "CuteRooms.";
 
+    /// <summary>The named HttpClients OpenTelemetry's OTLP exporters ask the client factory for.</summary>
+    private static readonly string[] OtlpExporterHttpClients = ["OtlpTraceExporter", "OtlpMetricExporter", "OtlpLogExporter"];
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
@@ -38,6 +41,15 @@ public static class ServiceDefaultsExtensions
             http.AddStandardResilienceHandler();
             http.AddServiceDiscovery();
         });
+
+        // The OTLP exporters retry by themselves; behind the standard handler's retries and backoff a
+        // gone dashboard held every service's shutdown past the orchestrator's grace period.
+        foreach (var exporter in OtlpExporterHttpClients)
+        {
+#pragma warning disable EXTEXP0001 // experimental in Microsoft.Extensions.Http.Resilience 10.x
+            builder.Services.AddHttpClient(exporter).RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        }
 
         return builder;
     }
@@ -62,10 +74,10 @@ public static class ServiceDefaultsExtensions
                 // MassTransit's ActivitySource carries the trace from the publisher to the consumer.
                 .AddSource("MassTransit")
                 .AddAspNetCoreInstrumentation(aspnet =>
-                    aspnet.Filter = context =>
-                        !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
-                .AddHttpClientInstrumentation());
+                    aspnet.Filter = context => !IsProbe(context.Request.Path))
+                // The gateway probes its destinations every few seconds; those calls are not traces anyone reads.
+                .AddHttpClientInstrumentation(http =>
+                    http.FilterHttpRequestMessage = request => request.RequestUri is not { } uri || !IsProbe(uri.AbsolutePath)));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
@@ -74,6 +86,9 @@ public static class ServiceDefaultsExtensions
 
         return builder;
     }
+
+    private static bool IsProbe(PathString path) =>
+        path.StartsWithSegments(HealthEndpointPath) || path.StartsWithSegments(AlivenessEndpointPath);
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {

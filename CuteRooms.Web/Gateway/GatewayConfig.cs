@@ -10,8 +10,8 @@ namespace CuteRooms.Web.Gateway;
 /// </summary>
 public static class GatewayConfig
 {
-    public const string ApiCluster = "api";
-    public const string RealtimeCluster = "realtime";
+    public const string ApiCluster = ResourceNames.Api;
+    public const string RealtimeCluster = ResourceNames.Realtime;
 
     public static IReadOnlyList<RouteConfig> Routes { get; } =
     [
@@ -45,7 +45,7 @@ public static class GatewayConfig
         };
         return
         [
-            new() { ClusterId = ApiCluster, Destinations = Destinations(configuration, ApiCluster), HttpRequest = request, HealthCheck = health },
+            new() { ClusterId = ApiCluster, Destinations = Destination(ApiCluster, $"http://{ApiCluster}"), HttpRequest = request, HealthCheck = health },
             RealtimeClusterConfig(configuration, request, health),
         ];
     }
@@ -61,7 +61,7 @@ public static class GatewayConfig
         return new ClusterConfig
         {
             ClusterId = RealtimeCluster,
-            Destinations = h2c ? Endpoints(configuration, RealtimeCluster, [H2cEndpoint]) : Destinations(configuration, RealtimeCluster),
+            Destinations = Destination(RealtimeCluster, h2c ? $"http://_{H2cEndpoint}.{RealtimeCluster}" : $"http://{RealtimeCluster}"),
             HttpRequest = h2c ? request with { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact } : request,
             HealthCheck = health,
         };
@@ -70,32 +70,7 @@ public static class GatewayConfig
     /// <summary>The name of a service's HTTP/2 cleartext endpoint (<c>services:{name}:h2c:N</c>).</summary>
     public const string H2cEndpoint = "h2c";
 
-    /// <summary>
-    /// Every endpoint of a service in Aspire's format (<c>services:{name}:http:0..N</c>, and https):
-    /// several Realtime replicas each become a destination and streams are balanced across them.
-    /// </summary>
-    public static IReadOnlyDictionary<string, DestinationConfig> Destinations(IConfiguration configuration, string service) =>
-        Endpoints(configuration, service, ["https", "http"]);
-
-    private static IReadOnlyDictionary<string, DestinationConfig> Endpoints(IConfiguration configuration, string service, string[] schemes)
-    {
-        var destinations = new Dictionary<string, DestinationConfig>();
-        foreach (var scheme in schemes)
-        {
-            var endpoints = configuration.GetSection($"services:{service}:{scheme}").GetChildren()
-                .Where(endpoint => !string.IsNullOrWhiteSpace(endpoint.Value))
-                .OrderBy(endpoint => int.TryParse(endpoint.Key, out var index) ? index : int.MaxValue);
-            foreach (var endpoint in endpoints)
-            {
-                if (!Uri.TryCreate(endpoint.Value, UriKind.Absolute, out var address))
-                    throw new InvalidOperationException($"services:{service}:{scheme}:{endpoint.Key} is not an absolute URL: '{endpoint.Value}'.");
-                destinations[$"{service}/{scheme}/{endpoint.Key}"] = new DestinationConfig { Address = address.ToString() };
-            }
-        }
-
-        return destinations.Count > 0
-            ? destinations
-            : throw new InvalidOperationException(
-                $"No endpoint of '{service}': set services__{service}__http__0 (run the system through CuteRooms.AppHost).");
-    }
+    /// <summary>One destination per cluster, by service name; the destination resolver expands it into every replica.</summary>
+    private static Dictionary<string, DestinationConfig> Destination(string service, string address) =>
+        new() { [service] = new DestinationConfig { Address = address } };
 }

@@ -15,10 +15,13 @@ public static class GatewaySetup
             .BindConfiguration(GatewayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddProblemDetails();
 
-        // The route table is built once from configuration; a missing service endpoint fails the start.
+        // Destinations are service names (http://api, http://_h2c.realtime); service discovery turns each
+        // into every endpoint it knows (services:{name}:{endpoint}:N from the AppHost, or any other
+        // provider) and keeps them current.
         var options = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new();
         builder.Services.AddReverseProxy()
-            .LoadFromMemory(GatewayConfig.Routes, GatewayConfig.Clusters(builder.Configuration, options));
+            .LoadFromMemory(GatewayConfig.Routes, GatewayConfig.Clusters(builder.Configuration, options))
+            .AddServiceDiscoveryDestinationResolver();
         return builder;
     }
 

@@ -1,115 +1,118 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text.Json;
-using CuteRooms.Hosting;
+using System.Text.RegularExpressions;
 
 namespace CuteRooms.AppHost.Tests;
 
-/// <summary>The built CuteRooms.AppHost.dll run with <c>dotnet</c>, its output captured.</summary>
-internal sealed class AppHostProcess : IAsyncDisposable
+/// <summary>
+/// The built AppHost run as <c>dotnet run --project CuteRooms.AppHost</c> runs it: with its launch
+/// profile's environment (the dashboard's settings, on fresh loopback ports here so that a developer's
+/// own AppHost on the fixed ports is not disturbed), in its own session as a terminal would give it,
+/// its output captured.
+/// </summary>
+public sealed partial class AppHostProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly ConcurrentQueue<string> _stdout = new();
-    private readonly ConcurrentQueue<string> _stderr = new();
+    public const int SigInt = 2;
+    public const int SigTerm = 15;
 
-    private AppHostProcess(Process process, string stateFile)
+    private readonly Process process;
+    private readonly ConcurrentQueue<string> stdout = new();
+    private readonly ConcurrentQueue<string> stderr = new();
+    private readonly Stopwatch sinceStart = Stopwatch.StartNew();
+
+    private AppHostProcess(Process process, Uri dashboard)
     {
-        _process = process;
-        StateFile = stateFile;
+        this.process = process;
+        Dashboard = dashboard;
     }
 
-    public string StateFile { get; }
-    public int Pid => _process.Id;
-    public bool HasExited => _process.HasExited;
-    public int ExitCode => _process.ExitCode;
-    public IReadOnlyList<string> StandardOutput => [.. _stdout];
-    public IReadOnlyList<string> StandardError => [.. _stderr];
+    public int Pid => process.Id;
+    public Uri Dashboard { get; }
+    public IReadOnlyList<string> StandardOutput => [.. stdout];
+    public IReadOnlyList<string> StandardError => [.. stderr];
+    public bool HasExited => process.HasExited;
+    public int ExitCode => process.ExitCode;
 
-    public static string AssemblyPath
-    {
-        get
-        {
-#if DEBUG
-            const string configuration = "Debug";
-#else
-            const string configuration = "Release";
-#endif
-            return Path.Combine(RepoLayout.FindRoot(), "CuteRooms.AppHost", "bin", configuration, "net10.0", "CuteRooms.AppHost.dll");
-        }
-    }
+    public static string ProjectDirectory { get; } =
+        Projects.CuteRooms_AppHost.ProjectPath.EndsWith(".csproj", StringComparison.Ordinal)
+            ? Path.GetDirectoryName(Projects.CuteRooms_AppHost.ProjectPath)!
+            : Projects.CuteRooms_AppHost.ProjectPath;
 
-    /// <param name="environment">Overrides; a null value removes the variable.</param>
+    /// <param name="environment">Set (or, with a null value, removed) on top of the launch profile's.</param>
     public static AppHostProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
-        var stateFile = Path.Combine(Path.GetTempPath(), $"cuterooms-apphost-test-{Guid.NewGuid():N}.json");
-        var startInfo = new ProcessStartInfo(RepoLayout.DotnetHost())
+        var (profile, dashboard) = LaunchProfileOnFreePorts();
+        var startInfo = new ProcessStartInfo("setsid")
         {
+            WorkingDirectory = ProjectDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        startInfo.ArgumentList.Add(AssemblyPath);
+        startInfo.ArgumentList.Add(DotnetHost);
+        startInfo.ArgumentList.Add(Path.Combine(ProjectDirectory, "bin", BuildConfiguration, "net10.0", "CuteRooms.AppHost.dll"));
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
         }
-        // Whatever the runner has, the AppHost must find infrastructure by itself.
-        startInfo.Environment.Remove("ConnectionStrings__redis");
-        startInfo.Environment.Remove("ConnectionStrings__messaging");
-        startInfo.Environment[ResourceTableStateFileVariable] = stateFile;
-        foreach (var (key, value) in environment)
+        // Whatever the test runner has, the AppHost gets what a newcomer's shell gives it.
+        foreach (var inherited in new[] { "ConnectionStrings__redis", "ConnectionStrings__messaging", "ASPNETCORE_URLS", "DOTNET_LAUNCH_PROFILE" })
         {
-            if (value is null)
-            {
-                startInfo.Environment.Remove(key);
-            }
-            else
-            {
-                startInfo.Environment[key] = value;
-            }
+            startInfo.Environment.Remove(inherited);
+        }
+        foreach (var (key, value) in profile.Concat(environment))
+        {
+            if (value is null) startInfo.Environment.Remove(key);
+            else startInfo.Environment[key] = value;
         }
 
         var process = new Process { StartInfo = startInfo };
-        var host = new AppHostProcess(process, stateFile);
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) host._stdout.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) host._stderr.Enqueue(e.Data); };
+        var host = new AppHostProcess(process, dashboard);
+        process.OutputDataReceived += (_, line) => { if (line.Data is not null) host.stdout.Enqueue(line.Data); };
+        process.ErrorDataReceived += (_, line) => { if (line.Data is not null) host.stderr.Enqueue(line.Data); };
         process.Start();
+        process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return host;
     }
 
-    /// <summary>Mirrors CuteRooms.AppHost's ResourceTable.StateFileVariable.</summary>
-    public const string ResourceTableStateFileVariable = "CUTEROOMS_APPHOST_STATE_FILE";
-
-    /// <summary>Waits until the AppHost reports the system up (its state file), or fails with its output.</summary>
-    public async Task<IReadOnlyList<ResourceInfo>> WaitUntilUpAsync(TimeSpan timeout)
+    /// <summary>Waits for the line that says the system is up and returns the Web's address from it.</summary>
+    public async Task<Uri> WaitUntilUpAsync(TimeSpan timeout)
     {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
+        while (sinceStart.Elapsed < timeout && !process.HasExited)
         {
-            if (File.Exists(StateFile))
+            if (StandardOutput.Select(line => UpLine().Match(line)).FirstOrDefault(match => match.Success) is { } up)
             {
-                return JsonSerializer.Deserialize<List<ResourceInfo>>(await File.ReadAllTextAsync(StateFile))!;
+                TimeToUp = sinceStart.Elapsed;
+                return new Uri(up.Groups["web"].Value);
             }
-            if (_process.HasExited)
-            {
-                break;
-            }
-            await Task.Delay(200);
+            await Task.Delay(100);
         }
-        throw new Xunit.Sdk.XunitException($"The AppHost was not up within {timeout}:\n{string.Join('\n', StandardOutput.TakeLast(40))}\n{string.Join('\n', StandardError)}");
+        throw new Xunit.Sdk.XunitException(
+            $"The AppHost did not say it was up within {timeout} (exited: {process.HasExited}):\n{Describe()}");
     }
 
-    public void Signal(int signal) => ChildProcess.Signal(Pid, signal);
+    /// <summary>From the start of the process to its "up" line.</summary>
+    public TimeSpan TimeToUp { get; private set; }
 
-    /// <summary>Waits for it to exit; true when it did within <paramref name="timeout"/>.</summary>
+    /// <summary>Signals the AppHost alone (a service manager's SIGTERM).</summary>
+    public void Signal(int signal) => Assert.Equal(0, kill(Pid, signal));
+
+    /// <summary>Signals its whole process group, as a terminal's Ctrl+C does.</summary>
+    public void SignalGroup(int signal) => Assert.Equal(0, kill(-Pid, signal));
+
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);
         try
         {
-            await _process.WaitForExitAsync(cancel.Token);
+            await process.WaitForExitAsync(cancel.Token);
             return true;
         }
         catch (OperationCanceledException)
@@ -118,14 +121,64 @@ internal sealed class AppHostProcess : IAsyncDisposable
         }
     }
 
+    public string Describe() =>
+        $"stdout:\n{string.Join('\n', StandardOutput.TakeLast(60))}\nstderr:\n{string.Join('\n', StandardError.TakeLast(40))}";
+
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        if (!process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            Signal(SigTerm);
+            if (!await WaitForExitAsync(TimeSpan.FromSeconds(30)))
+            {
+                process.Kill(entireProcessTree: true);
+            }
         }
-        _process.Dispose();
-        File.Delete(StateFile);
+        process.Dispose();
     }
+
+    [GeneratedRegex(@"CuteRooms is up at (?<web>http://\S+)")]
+    private static partial Regex UpLine();
+
+    private static (Dictionary<string, string?> Environment, Uri Dashboard) LaunchProfileOnFreePorts()
+    {
+        using var settings = JsonDocument.Parse(File.ReadAllText(Path.Combine(ProjectDirectory, "Properties", "launchSettings.json")));
+        var profile = settings.RootElement.GetProperty("profiles").GetProperty("http");
+        var environment = profile.GetProperty("environmentVariables").EnumerateObject()
+            .ToDictionary(variable => variable.Name, variable => (string?)OnFreePort(variable.Value.GetString()!));
+        var dashboard = OnFreePort(profile.GetProperty("applicationUrl").GetString()!);
+        environment["ASPNETCORE_URLS"] = dashboard;
+        return (environment, new Uri(dashboard));
+    }
+
+    /// <summary>A loopback URL's port replaced by one the kernel just handed out; anything else as it is.</summary>
+    private static string OnFreePort(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var url) && url.IsLoopback
+            ? new UriBuilder(url) { Port = FreePort() }.Uri.GetLeftPart(UriPartial.Authority)
+            : value;
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The full path, so that a test can hand the AppHost a PATH without it.</summary>
+    private static string DotnetHost { get; } =
+        new[] { Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") }
+            .Concat((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(directory => Path.Combine(directory, "dotnet")))
+            .FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException("dotnet is not on PATH.");
+
+#if DEBUG
+    private const string BuildConfiguration = "Debug";
+#else
+    private const string BuildConfiguration = "Release";
+#endif
+
+    [DllImport("libc", SetLastError = true)]
+#pragma warning disable SYSLIB1054 // LibraryImport would need unsafe code for one call.
+    private static extern int kill(int pid, int signal);
+#pragma warning restore SYSLIB1054
 }

@@ -85,7 +85,7 @@ public sealed class GapFillingTests(SystemFixture system) : IAsyncDisposable
 
     private async Task<(RoomHub Hub, string Room, string Token, Subscriber Subscriber)> JoinedSubscriberAsync(int outboxCapacity = 64, string after = EmptyRoomTail)
     {
-        var redis = await ConnectionMultiplexer.ConnectAsync(system.App.RedisConnectionString);
+        var redis = await ConnectionMultiplexer.ConnectAsync(TestSystem.RedisConnectionString);
         var options = Options.Create(new RealtimeOptions { OutboxCapacity = outboxCapacity });
         var reader = new RoomReader(redis, options, TimeProvider.System);
         var hub = new RoomHub(reader, new RealtimeMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),

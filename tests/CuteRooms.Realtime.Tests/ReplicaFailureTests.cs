@@ -1,19 +1,14 @@
-using CuteRooms.Hosting;
-
 namespace CuteRooms.Realtime.Tests;
 
 /// <summary>A system of its own with production timings, since its tests kill or stop replicas (each its own).</summary>
 public sealed class ReplicaFailureSystem : IAsyncLifetime
 {
-    public DistributedApp App { get; private set; } = null!;
+    public TestSystem App { get; private set; } = null!;
     public HttpClient Api { get; private set; } = null!;
-    private readonly TextWriter log = ServiceLogFile.Create("replica-failure-system");
 
     public async ValueTask InitializeAsync()
     {
-        var options = SystemFixture.Options(realtimeReplicas: 3);
-        options.Log = log;
-        App = await DistributedApp.StartAsync(options);
+        App = await TestSystem.StartAsync("replica-failure-system", realtimeReplicas: 3, SystemFixture.Settings());
         Api = new HttpClient { BaseAddress = App.ApiEndpoint };
     }
 
@@ -21,7 +16,6 @@ public sealed class ReplicaFailureSystem : IAsyncLifetime
     {
         Api?.Dispose();
         if (App is not null) await App.DisposeAsync();
-        await log.DisposeAsync();
     }
 }
 
@@ -58,5 +52,19 @@ public sealed class ReplicaFailureTests(ReplicaFailureSystem system) : IClassFix
         await stream.Ended.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"ended after {stopwatch.Elapsed}");
         await stopping.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task A_replica_stopped_and_started_again_from_the_dashboard_serves_streams_at_its_address()
+    {
+        var room = await system.Api.CreateRoomAsync();
+        var token = await system.Api.AdmitAsync(room.Id);
+        await system.App.StopRealtimeReplicaAsync(0);
+
+        await system.App.StartRealtimeReplicaAsync(0);
+
+        await using var stream = await SseSubscription.OpenAsync(system.App.RealtimeEndpoints[0], room.Id, token);
+        var posted = await system.Api.PostAsync(room.Id, token, "after the restart");
+        Assert.Equal(posted.Id, (await stream.NextAsync(CuteRooms.Contracts.RoomEventTypes.Message))?.EventId);
     }
 }

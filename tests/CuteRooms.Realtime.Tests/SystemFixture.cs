@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using CuteRooms.Contracts;
-using CuteRooms.Hosting;
 using StackExchange.Redis;
 
 [assembly: AssemblyFixture(typeof(CuteRooms.Realtime.Tests.SystemFixture))]
@@ -9,52 +8,53 @@ using StackExchange.Redis;
 namespace CuteRooms.Realtime.Tests;
 
 /// <summary>
-/// The whole system booted once through the AppHost library, with two Realtime replicas, on real
-/// Redis and RabbitMQ. Tests talk to the Api and to each replica directly and isolate their data
-/// by creating fresh rooms.
+/// The whole system booted once through the AppHost, with two Realtime replicas, on real Redis and
+/// RabbitMQ. Tests talk to the Api and to each replica directly and isolate their data by creating
+/// fresh rooms.
 /// </summary>
 public sealed class SystemFixture : IAsyncLifetime
 {
-    private DistributedApp? app;
+    private TestSystem? system;
     private ConnectionMultiplexer? redis;
-    private readonly TextWriter log = ServiceLogFile.Create("realtime-system");
 
-    public DistributedApp App => app ?? throw new InvalidOperationException("Not started.");
+    public TestSystem App => system ?? throw new InvalidOperationException("Not started.");
     public HttpClient Api { get; private set; } = null!;
     public IDatabase Redis => redis!.GetDatabase();
     public Uri Replica(int index) => App.RealtimeEndpoints[index];
 
     public async ValueTask InitializeAsync()
     {
-        var options = Options(realtimeReplicas: 2, heartbeat: "00:00:02");
-        options.Log = log;
-        app = await DistributedApp.StartAsync(options);
-        Api = new HttpClient { BaseAddress = app.ApiEndpoint };
-        redis = await ConnectionMultiplexer.ConnectAsync(app.RedisConnectionString);
+        var settings = Settings(heartbeat: "00:00:02");
+        // Each replica logs the requests it serves, so a test can tell which one the gateway chose.
+        settings["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information";
+        system = await TestSystem.StartAsync("realtime-system", realtimeReplicas: 2, settings);
+        Api = new HttpClient { BaseAddress = system.ApiEndpoint };
+        redis = await ConnectionMultiplexer.ConnectAsync(TestSystem.RedisConnectionString);
     }
 
-    /// <summary>Options of a test system: limits out of the way of bursts, short lifetimes allowed.</summary>
-    public static DistributedAppOptions Options(int realtimeReplicas, string? heartbeat = null)
+    /// <summary>Settings of a test system: limits out of the way of bursts, short lifetimes allowed.</summary>
+    public static Dictionary<string, string> Settings(string? heartbeat = null)
     {
-        var options = new DistributedAppOptions { WebPort = 0, RealtimeReplicas = realtimeReplicas };
-        options.ServiceEnvironment["RateLimits__RoomsPerMinute"] = "100000";
-        options.ServiceEnvironment["RateLimits__MessagesPerSecond"] = "100000";
-        options.ServiceEnvironment["RateLimits__MessageBurst"] = "100000";
-        options.ServiceEnvironment["Rooms__MinTtlSeconds"] = "1";
+        var settings = new Dictionary<string, string>
+        {
+            ["RateLimits:RoomsPerMinute"] = "100000",
+            ["RateLimits:MessagesPerSecond"] = "100000",
+            ["RateLimits:MessageBurst"] = "100000",
+            ["Rooms:MinTtlSeconds"] = "1",
+        };
         if (heartbeat is not null)
         {
-            options.ServiceEnvironment["Realtime__HeartbeatInterval"] = heartbeat;
-            options.ServiceEnvironment["Realtime__KeepAliveInterval"] = heartbeat;
+            settings["Realtime:HeartbeatInterval"] = heartbeat;
+            settings["Realtime:KeepAliveInterval"] = heartbeat;
         }
-        return options;
+        return settings;
     }
 
     public async ValueTask DisposeAsync()
     {
         Api?.Dispose();
         if (redis is not null) await redis.DisposeAsync();
-        if (app is not null) await app.DisposeAsync();
-        await log.DisposeAsync();
+        if (system is not null) await system.DisposeAsync();
     }
 }
 

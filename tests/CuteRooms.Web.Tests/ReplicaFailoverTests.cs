@@ -1,19 +1,14 @@
-using CuteRooms.Hosting;
-
 namespace CuteRooms.Web.Tests;
 
 /// <summary>A system of its own with two Realtime replicas, one of which is killed mid-conversation.</summary>
 public sealed class TwoReplicaSystemFixture : IAsyncLifetime
 {
-    public DistributedApp App { get; private set; } = default!;
+    public TestSystem App { get; private set; } = default!;
     public SystemFixture Browsers { get; } = new();
-    private readonly TextWriter log = ServiceLogFile.Create("web-failover-system");
 
     public async ValueTask InitializeAsync()
     {
-        var options = new DistributedAppOptions { WebPort = 0, RealtimeReplicas = 2, Log = log };
-        options.ServiceEnvironment["RateLimits__RoomsPerMinute"] = "10000";
-        App = await DistributedApp.StartAsync(options);
+        App = await TestSystem.StartAsync("web-failover-system", realtimeReplicas: 2, SystemFixture.Settings);
         await Browsers.InitializeAsync(App.WebEndpoint);
     }
 
@@ -21,7 +16,6 @@ public sealed class TwoReplicaSystemFixture : IAsyncLifetime
     {
         await Browsers.DisposeAsync();
         if (App is not null) await App.DisposeAsync();
-        await log.DisposeAsync();
     }
 }
 

@@ -1,5 +1,3 @@
-using CuteRooms.Hosting;
-
 namespace CuteRooms.Web.Tests;
 
 /// <summary>
@@ -9,10 +7,9 @@ namespace CuteRooms.Web.Tests;
 /// </summary>
 public sealed class SystemFixture : IAsyncLifetime
 {
-    private DistributedApp? app;
+    private TestSystem? system;
     private IPlaywright? playwright;
     private Uri? webEndpoint;
-    private TextWriter? log;
 
     public Uri WebEndpoint => webEndpoint ?? throw new InvalidOperationException("The system has not started.");
 
@@ -20,13 +17,12 @@ public sealed class SystemFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        log = ServiceLogFile.Create("web-system");
-        var options = new DistributedAppOptions { WebPort = 0, RealtimeReplicas = 1, Log = log };
-        // Every test creates rooms from the same address; the production limit would throttle the suite.
-        options.ServiceEnvironment["RateLimits__RoomsPerMinute"] = "10000";
-        app = await DistributedApp.StartAsync(options);
-        await InitializeAsync(app.WebEndpoint);
+        system = await TestSystem.StartAsync("web-system", realtimeReplicas: 1, Settings);
+        await InitializeAsync(system.WebEndpoint);
     }
+
+    /// <summary>Every test creates rooms from the same address; the production limit would throttle the suite.</summary>
+    public static IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["RateLimits:RoomsPerMinute"] = "10000" };
 
     /// <summary>Only the browser, for a system someone else booted.</summary>
     public async Task InitializeAsync(Uri web)
@@ -40,8 +36,7 @@ public sealed class SystemFixture : IAsyncLifetime
     {
         if (Browser is not null) await Browser.DisposeAsync();
         playwright?.Dispose();
-        if (app is not null) await app.DisposeAsync();
-        if (log is not null) await log.DisposeAsync();
+        if (system is not null) await system.DisposeAsync();
     }
 }
 

@@ -1,4 +1,4 @@
-namespace CuteRooms.Web.Tests;
+namespace CuteRooms.Tests;
 
 /// <summary>How the tests drive Chromium: the machine's own build, headless, with nothing phoning home.</summary>
 public static class BrowserSettings

@@ -1,40 +1,21 @@
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using StackExchange.Redis;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// Our stand-ins for Aspire's client integrations (Aspire.StackExchange.Redis, RabbitMQ), which the
-/// package registry here does not have: a client from <c>ConnectionStrings:{name}</c> plus a health
-/// check of the same name.
+/// MassTransit on RabbitMQ from <c>ConnectionStrings:messaging</c> (an amqp:// URI, as the AppHost or
+/// Aspire's RabbitMQ resource gives it), with a health check of the same name. MassTransit brings its
+/// own RabbitMQ client and telemetry, so this stands where an Aspire client integration would.
 /// </summary>
-public static class InfrastructureExtensions
+public static class MessagingExtensions
 {
-    public const string RedisResourceName = "redis";
-    public const string MessagingResourceName = "messaging";
-
-    public static TBuilder AddRedisClient<TBuilder>(this TBuilder builder, string name = RedisResourceName)
-        where TBuilder : IHostApplicationBuilder
-    {
-        var connectionString = builder.Configuration.GetConnectionString(name)
-            ?? throw new InvalidOperationException($"ConnectionStrings:{name} is not set; run the system through CuteRooms.AppHost or set ConnectionStrings__{name}.");
-
-        var options = ConfigurationOptions.Parse(connectionString);
-        // Start even while Redis is down; /health reports it and the client reconnects by itself.
-        options.AbortOnConnectFail = false;
-        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
-        builder.Services.AddHealthChecks().AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), name, tags: ["redis"]);
-        return builder;
-    }
-
-    /// <summary>MassTransit on RabbitMQ from <c>ConnectionStrings:messaging</c> (an amqp:// URI).</summary>
     public static TBuilder AddMessagingBus<TBuilder>(
         this TBuilder builder,
         Action<IBusRegistrationConfigurator>? configureBus = null,
         Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureRabbitMq = null,
-        string name = MessagingResourceName)
+        string name = ResourceNames.Messaging)
         where TBuilder : IHostApplicationBuilder
     {
         var connectionString = builder.Configuration.GetConnectionString(name)
@@ -60,3 +41,4 @@ public static class InfrastructureExtensions
         return builder;
     }
 }
+

@@ -1,0 +1,60 @@
+using System.Globalization;
+
+namespace CuteRooms.AppHost;
+
+/// <summary>
+/// What the AppHost is asked to run, from the <c>CuteRooms</c> configuration section (environment
+/// <c>CuteRooms__WebPort</c>, command line <c>--CuteRooms:WebPort=…</c>, or the short switches
+/// <c>--port</c> and <c>--realtime-replicas</c>).
+/// </summary>
+internal sealed record AppHostOptions(int? WebPort, int RealtimeReplicas, IReadOnlyDictionary<string, string> ServiceSettings)
+{
+    public const string SectionName = "CuteRooms";
+    public const int DefaultWebPort = 8080;
+    public const int DefaultRealtimeReplicas = 2;
+
+    /// <summary>Keys under <c>CuteRooms:ServiceSettings</c> reach every service as its own configuration (tests pass timings and limits this way).</summary>
+    public const string ServiceSettingsSection = "ServiceSettings";
+
+    private static readonly Dictionary<string, string> ShortSwitches = new(StringComparer.Ordinal)
+    {
+        ["--port"] = $"--{SectionName}:WebPort",
+        ["--realtime-replicas"] = $"--{SectionName}:RealtimeReplicas",
+    };
+
+    /// <summary>
+    /// Rewrites the short switches into configuration keys before Aspire reads the command line;
+    /// a bare <c>port</c> key would also pick up a <c>PORT</c> environment variable meant for someone else.
+    /// </summary>
+    public static string[] ExpandSwitches(string[] args) =>
+        [.. args.Select(arg => ShortSwitches.TryGetValue(arg.Split('=', 2)[0], out var key)
+            ? key + (arg.Contains('=') ? arg[arg.IndexOf('=')..] : "")
+            : arg)];
+
+    public static AppHostOptions From(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(SectionName);
+        var port = Number(section["WebPort"], DefaultWebPort, 0, 65_535, "--port needs a number from 0 (any free port) to 65535");
+        var replicas = Number(section["RealtimeReplicas"], DefaultRealtimeReplicas, 1, 16, "--realtime-replicas needs a number from 1 to 16");
+
+        var settings = section.GetSection(ServiceSettingsSection).AsEnumerable(makePathsRelative: true)
+            .Where(setting => setting.Value is not null)
+            .ToDictionary(setting => setting.Key.Replace(":", "__", StringComparison.Ordinal), setting => setting.Value!);
+
+        return new(port == 0 ? null : port, replicas, settings);
+    }
+
+    private static int Number(string? text, int fallback, int min, int max, string problem)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return fallback;
+        }
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new AppHostSetupException($"{problem} (got '{text}').");
+    }
+}
+
+/// <summary>The AppHost cannot start as configured; the message is one line fit to print as is.</summary>
+internal sealed class AppHostSetupException(string message) : Exception(message);

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Configuration;
+
+namespace CuteRooms.AppHost.Tests;
+
+public sealed class AppHostOptionsTests
+{
+    private static AppHostOptions Parse(params string[] args) =>
+        AppHostOptions.From(new ConfigurationBuilder().AddCommandLine(AppHostOptions.ExpandSwitches(args)).Build());
+
+    [Fact]
+    public void Without_options_the_web_is_on_8080_with_two_realtime_replicas()
+    {
+        var options = Parse();
+
+        Assert.Equal(8080, options.WebPort);
+        Assert.Equal(2, options.RealtimeReplicas);
+        Assert.Empty(options.ServiceSettings);
+    }
+
+    [Theory]
+    [InlineData("--port", "18080")]
+    [InlineData("--port=18080")]
+    [InlineData("--CuteRooms:WebPort=18080")]
+    public void The_port_comes_from_the_short_switch_or_the_configuration_key(params string[] args) =>
+        Assert.Equal(18080, Parse(args).WebPort);
+
+    [Fact]
+    public void Port_0_means_any_free_port() => Assert.Null(Parse("--port", "0").WebPort);
+
+    [Fact]
+    public void Service_settings_become_environment_variables_of_every_service()
+    {
+        var options = Parse("--CuteRooms:ServiceSettings:Realtime:HeartbeatInterval=00:00:02");
+
+        Assert.Equal("00:00:02", options.ServiceSettings["Realtime__HeartbeatInterval"]);
+    }
+}

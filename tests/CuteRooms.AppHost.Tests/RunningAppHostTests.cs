@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CuteRooms.Contracts;
+
+namespace CuteRooms.AppHost.Tests;
+
+/// <summary>
+/// One AppHost run as a newcomer runs it: no connection strings, no container runtime, so Redis and
+/// RabbitMQ are started from PATH; the dashboard on; a Chromium to look at it.
+/// </summary>
+public sealed class RunningAppHost : IAsyncLifetime
+{
+    public AppHostProcess Host { get; private set; } = null!;
+    public Uri Web { get; private set; } = null!;
+    public TimeSpan TimeToHealthy { get; private set; }
+    public IBrowser Browser { get; private set; } = null!;
+    private IPlaywright? playwright;
+
+    public async ValueTask InitializeAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        Host = AppHostProcess.Start(new Dictionary<string, string?>(), "--port", AppHostProcess.FreePort().ToString());
+        Web = await Host.WaitUntilUpAsync(TimeSpan.FromSeconds(120));
+        using var http = new HttpClient();
+        while ((await http.GetAsync(new Uri(Web, "/health"))).StatusCode != HttpStatusCode.OK)
+        {
+            await Task.Delay(100);
+        }
+        TimeToHealthy = clock.Elapsed;
+
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(BrowserSettings.Launch);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        playwright?.Dispose();
+        if (Host is not null) await Host.DisposeAsync();
+    }
+}
+
+public sealed class RunningAppHostTests(RunningAppHost run) : IClassFixture<RunningAppHost>
+{
+    private static readonly string[] Resources = ["redis", "messaging", "api", "realtime-0", "realtime-1", "web"];
+
+    [Fact]
+    public void It_prints_the_dashboard_and_web_addresses_and_the_web_is_healthy_within_40_seconds_of_a_warm_start()
+    {
+        var output = string.Join('\n', run.Host.StandardOutput);
+
+        Assert.Contains($"Dashboard:  {run.Host.Dashboard.GetLeftPart(UriPartial.Authority)}", output);
+        Assert.Contains($"CuteRooms is up at {run.Web.GetLeftPart(UriPartial.Authority)}", output);
+        Assert.True(run.TimeToHealthy < TimeSpan.FromSeconds(40), $"the Web's /health answered 200 after {run.TimeToHealthy}");
+    }
+
+    [Fact]
+    public async Task The_dashboard_lists_every_resource_as_running_and_healthy()
+    {
+        var page = await run.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1600, Height = 1000 } });
+
+        foreach (var resource in Resources)
+        {
+            // A fresh list each time: an open details pane lists references, which are rows too.
+            await page.GotoAsync(run.Host.Dashboard.ToString());
+            var row = page.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByText(resource, new() { Exact = true }) });
+            await Expect(row).ToContainTextAsync("Running", new() { Timeout = 30_000 });
+
+            await row.GetByText(resource, new() { Exact = true }).ClickAsync();
+            await Expect(page.GetByText(new Regex($"^(Executable|Project|Container|ConnectionString): {Regex.Escape(resource)}$"))).ToBeVisibleAsync();
+            await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Health state" })).ToContainTextAsync("Healthy", new() { Timeout = 30_000 });
+        }
+    }
+
+    [Fact]
+    public async Task The_dashboard_shows_one_posted_message_traced_from_the_web_through_the_api_and_rabbitmq_to_every_realtime_replica()
+    {
+        var roomId = await PostMessageThroughTheWebAsync(run.Web);
+        var traceId = await TraceOfPostAsync(roomId);
+
+        var page = await run.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1600, Height = 1000 } });
+        await page.GotoAsync(new Uri(run.Host.Dashboard, $"/traces/detail/{traceId}").ToString());
+
+        ILocator Span(string name, string resource) =>
+            page.GetByRole(AriaRole.Row).Filter(new() { HasText = name }).Filter(new() { HasText = resource });
+        await Expect(Span("POST /api/{**catch-all}", "web").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(Span("POST /api/rooms/{id}/messages", "api").First).ToBeVisibleAsync();
+        await Expect(Span("rabbitmq send CuteRooms.Contracts:MessagePosted", "api").First).ToBeVisibleAsync();
+        await Expect(Span("receive", "realtime-0").First).ToBeVisibleAsync();
+        await Expect(Span("receive", "realtime-1").First).ToBeVisibleAsync();
+    }
+
+    /// <summary>What a browser does, in plain HTTP: create a room, be admitted by the gatekeeper, post.</summary>
+    private static async Task<string> PostMessageThroughTheWebAsync(Uri web)
+    {
+        using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = web };
+        var created = await client.PostAsJsonAsync("/api/rooms", new CreateRoomRequest("traced"));
+        var room = (await created.Content.ReadFromJsonAsync<RoomResponse>())!;
+        using var admitted = await client.GetAsync($"/room/{room.Id}");
+        var cookie = admitted.Headers.GetValues("Set-Cookie").Single(value => value.StartsWith(AuthCookie.Name + "=", StringComparison.Ordinal));
+
+        using var post = new HttpRequestMessage(HttpMethod.Post, $"/api/rooms/{room.Id}/messages") { Content = JsonContent.Create(new PostMessageRequest("hello, dashboard")) };
+        post.Headers.Add("Cookie", cookie[..cookie.IndexOf(';')]);
+        using var posted = await client.SendAsync(post);
+        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+        return room.Id;
+    }
+
+    /// <summary>
+    /// Finds the trace of the post through the dashboard's telemetry API, once the spans of both Realtime
+    /// replicas have arrived (services export every second).
+    /// </summary>
+    private async Task<string> TraceOfPostAsync(string roomId)
+    {
+        using var http = new HttpClient { BaseAddress = run.Host.Dashboard };
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            using var traces = JsonDocument.Parse(await http.GetStringAsync("/api/telemetry/traces?limit=1000"));
+            var spans = traces.RootElement.GetProperty("data").GetProperty("resourceSpans").EnumerateArray()
+                .SelectMany(resource => resource.GetProperty("scopeSpans").EnumerateArray()
+                    .SelectMany(scope => scope.GetProperty("spans").EnumerateArray())
+                    .Select(span => (Service: ServiceName(resource), TraceId: span.GetProperty("traceId").GetString()!, Span: span)))
+                .ToList();
+            var post = spans.FirstOrDefault(span => span.Service == "api" && span.Span.GetProperty("name").GetString()!.StartsWith("POST", StringComparison.Ordinal)
+                && span.Span.GetProperty("attributes").EnumerateArray().Any(attribute => attribute.GetProperty("value").ToString().Contains($"/api/rooms/{roomId}/messages")));
+            if (post.TraceId is { } traceId
+                && spans.Count(span => span.TraceId == traceId && span.Service.StartsWith("realtime-", StringComparison.Ordinal)) >= 4)
+            {
+                return traceId;
+            }
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), $"no complete trace of the post to room {roomId} in the dashboard");
+            await Task.Delay(500);
+        }
+    }
+
+    private static string ServiceName(JsonElement resource) =>
+        resource.GetProperty("resource").GetProperty("attributes").EnumerateArray()
+            .Single(attribute => attribute.GetProperty("key").GetString() == "service.name")
+            .GetProperty("value").GetProperty("stringValue").GetString()!;
+}

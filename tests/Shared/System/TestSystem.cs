@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CuteRooms.Tests;
+
+/// <summary>
+/// The real AppHost's app model booted through Aspire.Hosting.Testing, on the machine's Redis and
+/// RabbitMQ (<c>ConnectionStrings__redis</c> / <c>__messaging</c>, else the local defaults that
+/// <c>.ci/run</c> starts). Every service's log goes to <c>service-logs/{name}.log</c> beside the tests.
+/// </summary>
+public sealed class TestSystem : IAsyncDisposable
+{
+    public static string RedisConnectionString { get; } =
+        Environment.GetEnvironmentVariable("ConnectionStrings__redis") ?? "127.0.0.1:6379";
+
+    public static string MessagingConnectionString { get; } =
+        Environment.GetEnvironmentVariable("ConnectionStrings__messaging") ?? "amqp://guest:guest@127.0.0.1:5672/";
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+
+    private readonly DistributedApplication app;
+    private readonly TextWriter log;
+    private readonly ResourceLogRecorder recorder;
+
+    private TestSystem(DistributedApplication app, TextWriter log, ResourceLogRecorder recorder, int realtimeReplicas)
+    {
+        this.app = app;
+        this.log = log;
+        this.recorder = recorder;
+        WebEndpoint = app.GetEndpoint("web", "http");
+        ApiEndpoint = app.GetEndpoint("api", "http");
+        RealtimeEndpoints = [.. Enumerable.Range(0, realtimeReplicas).Select(index => app.GetEndpoint(RealtimeReplica(index), "http"))];
+    }
+
+    public Uri WebEndpoint { get; }
+    public Uri ApiEndpoint { get; }
+    public IReadOnlyList<Uri> RealtimeEndpoints { get; }
+
+    /// <param name="name">Names the log file.</param>
+    /// <param name="serviceSettings">Configuration for every service (timings, limits), through the AppHost's <c>CuteRooms:ServiceSettings</c>.</param>
+    public static async Task<TestSystem> StartAsync(string name, int realtimeReplicas, IReadOnlyDictionary<string, string>? serviceSettings = null)
+    {
+        string[] args =
+        [
+            $"--ConnectionStrings:redis={RedisConnectionString}",
+            $"--ConnectionStrings:messaging={MessagingConnectionString}",
+            "--CuteRooms:WebPort=0",
+            $"--CuteRooms:RealtimeReplicas={realtimeReplicas}",
+            // No dashboard runs under test: nothing to export telemetry to.
+            "--CuteRooms:ServiceSettings:OTEL_EXPORTER_OTLP_ENDPOINT=",
+            .. (serviceSettings ?? new Dictionary<string, string>()).Select(setting => $"--CuteRooms:ServiceSettings:{setting.Key}={setting.Value}"),
+        ];
+
+        var log = ServiceLogFile.Create(name);
+        var recorder = new ResourceLogRecorder();
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CuteRooms_AppHost>(args, timeout.Token);
+        builder.Services.AddLogging(logging => logging
+            .ClearProviders()
+            .AddProvider(new ServiceLogFile.Provider(log))
+            .AddProvider(recorder)
+            .SetMinimumLevel(LogLevel.Information)
+            .AddFilter("Aspire.Hosting.Dcp", LogLevel.Warning)
+            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
+
+        var app = await builder.BuildAsync(timeout.Token);
+        try
+        {
+            await app.StartAsync(timeout.Token);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("web", timeout.Token);
+            return new TestSystem(app, log, recorder, realtimeReplicas);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            await log.DisposeAsync();
+            throw;
+        }
+    }
+
+    public static string RealtimeReplica(int index) => $"realtime-{index}";
+
+    /// <summary>Whether the resource writes such a console line within <paramref name="timeout"/> (lines reach the AppHost a little after they are written).</summary>
+    public async Task<bool> WritesToConsoleAsync(string resource, Func<string, bool> line, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!recorder.Lines(resource).Any(line))
+        {
+            if (clock.Elapsed > timeout) return false;
+            await Task.Delay(100);
+        }
+        return true;
+    }
+
+    /// <summary>SIGKILLs a Realtime replica (its <c>dotnet run</c> and the service under it), as a crash would.</summary>
+    public async Task KillRealtimeReplicaAsync(int index)
+    {
+        var name = RealtimeReplica(index);
+        var running = await app.ResourceNotifications.WaitForResourceAsync(name, resource => resource.Snapshot.State?.Text == KnownResourceStates.Running);
+        var pid = running.Snapshot.Properties.Single(property => property.Name == "executable.pid").Value;
+        using (var process = Process.GetProcessById(Convert.ToInt32(pid)))
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        await app.ResourceNotifications.WaitForResourceAsync(name, KnownResourceStates.TerminalStates);
+    }
+
+    /// <summary>Stops a Realtime replica as the dashboard's Stop command does (SIGTERM, then a grace period).</summary>
+    public Task StopRealtimeReplicaAsync(int index) => CommandAsync(RealtimeReplica(index), KnownResourceCommands.StopCommand);
+
+    /// <summary>Starts a stopped Realtime replica as the dashboard's Start command does, and waits until it is healthy.</summary>
+    public async Task StartRealtimeReplicaAsync(int index)
+    {
+        await CommandAsync(RealtimeReplica(index), KnownResourceCommands.StartCommand);
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync(RealtimeReplica(index), timeout.Token);
+    }
+
+    private async Task CommandAsync(string resource, string command)
+    {
+        var result = await app.ResourceCommands.ExecuteCommandAsync(resource, command);
+        if (!result.Success)
+        {
+            throw new InvalidOperationException($"{command} of {resource} failed: {result.Message}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.DisposeAsync();
+        await log.DisposeAsync();
+    }
+}
+
+/// <summary>Keeps each resource's console lines (Aspire.Hosting.Testing logs them as <c>…Resources.{name}</c>).</summary>
+internal sealed class ResourceLogRecorder : ILoggerProvider
+{
+    private const string ResourcesCategory = ".Resources.";
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Collections.Concurrent.ConcurrentQueue<string>> lines = new();
+
+    public IReadOnlyList<string> Lines(string resource) => lines.TryGetValue(resource, out var queue) ? [.. queue] : [];
+
+    public ILogger CreateLogger(string categoryName) =>
+        categoryName.LastIndexOf(ResourcesCategory, StringComparison.Ordinal) is var at and >= 0
+            ? new Recorder(lines.GetOrAdd(categoryName[(at + ResourcesCategory.Length)..], _ => new()))
+            : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Recorder(System.Collections.Concurrent.ConcurrentQueue<string> queue) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            queue.Enqueue(formatter(state, exception));
+    }
+}
