@@ -7,7 +7,11 @@ namespace CuteRooms.AppHost;
 /// <c>CuteRooms__WebPort</c>, command line <c>--CuteRooms:WebPort=…</c>, or the short switches
 /// <c>--port</c> and <c>--realtime-replicas</c>).
 /// </summary>
-internal sealed record AppHostOptions(int? WebPort, int RealtimeReplicas, IReadOnlyDictionary<string, string> ServiceSettings)
+/// <param name="UseContainers">
+/// Whether Redis and RabbitMQ run as Aspire's containers: null asks the container runtime; false keeps
+/// to a connection string or the binaries on PATH even where a runtime answers (the AppHost tests do).
+/// </param>
+internal sealed record AppHostOptions(int? WebPort, int RealtimeReplicas, bool? UseContainers, IReadOnlyDictionary<string, string> ServiceSettings)
 {
     public const string SectionName = "CuteRooms";
     public const int DefaultWebPort = 8080;
@@ -41,7 +45,14 @@ internal sealed record AppHostOptions(int? WebPort, int RealtimeReplicas, IReadO
             .Where(setting => setting.Value is not null)
             .ToDictionary(setting => setting.Key.Replace(":", "__", StringComparison.Ordinal), setting => setting.Value!);
 
-        return new(port == 0 ? null : port, replicas, settings);
+        var useContainers = section["UseContainers"] switch
+        {
+            null or "" => (bool?)null,
+            var text when bool.TryParse(text, out var value) => value,
+            var text => throw new AppHostSetupException($"CuteRooms:UseContainers is true or false (got '{text}')."),
+        };
+
+        return new(port == 0 ? null : port, replicas, useContainers, settings);
     }
 
     private static int Number(string? text, int fallback, int min, int max, string problem)

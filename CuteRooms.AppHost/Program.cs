@@ -5,20 +5,11 @@ using CuteRooms.AppHost.Infrastructure;
 // (options: --port 8080, --realtime-replicas 2; see README "Run").
 var builder = DistributedApplication.CreateBuilder(AppHostOptions.ExpandSwitches(args));
 
-AppHostOptions options;
-IResourceBuilder<IResourceWithConnectionString> redis, messaging;
-try
+if (AppHostSetup.Prepare(builder) is not { } setup)
 {
-    options = AppHostOptions.From(builder.Configuration);
-    redis = builder.AddRedisServer("redis");
-    messaging = builder.AddRabbitMQServer("messaging");
+    return 1; // it said what is missing, in one line
 }
-catch (AppHostSetupException problem)
-{
-    // One line a newcomer can act on (what is missing, how to get it), not a stack trace.
-    Console.Error.WriteLine($"cuterooms-apphost: {problem.Message}");
-    return 1;
-}
+var (options, redis, messaging) = setup;
 
 var api = builder.AddService<Projects.CuteRooms_Api>("api", options)
     .WithReference(redis).WaitFor(redis)
@@ -34,6 +25,12 @@ builder.AddService<Projects.CuteRooms_Web>("web", options, port: options.WebPort
     .WithExternalHttpEndpoints()
     .AnnounceWhenReady("CuteRooms is up at {0}  (Ctrl+C to stop)");
 
-builder.Build().Run();
-TemporaryDirectory.RemoveAll();
+try
+{
+    builder.Build().Run();
+}
+finally
+{
+    TemporaryDirectory.RemoveAll();
+}
 return 0;

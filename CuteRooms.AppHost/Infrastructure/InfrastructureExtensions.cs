@@ -11,14 +11,14 @@ namespace CuteRooms.AppHost.Infrastructure;
 /// </summary>
 internal static class InfrastructureExtensions
 {
-    public static IResourceBuilder<IResourceWithConnectionString> AddRedisServer(this IDistributedApplicationBuilder builder, string name) =>
-        builder.AddInfrastructure(name, ServerBinary.Redis,
+    public static IResourceBuilder<IResourceWithConnectionString> AddRedisServer(this IDistributedApplicationBuilder builder, string name, AppHostOptions options) =>
+        builder.AddInfrastructure(name, ServerBinary.Redis, options,
             addContainer: () => builder.AddRedis(name),
             addExecutable: binary => builder.AddRedisExecutable(name, binary),
             addHealthCheck: (checks, key, connectionString) => checks.AddRedis(_ => connectionString(), name: key));
 
-    public static IResourceBuilder<IResourceWithConnectionString> AddRabbitMQServer(this IDistributedApplicationBuilder builder, string name) =>
-        builder.AddInfrastructure(name, ServerBinary.RabbitMQ,
+    public static IResourceBuilder<IResourceWithConnectionString> AddRabbitMQServer(this IDistributedApplicationBuilder builder, string name, AppHostOptions options) =>
+        builder.AddInfrastructure(name, ServerBinary.RabbitMQ, options,
             addContainer: () => builder.AddRabbitMQ(name),
             addExecutable: binary => builder.AddRabbitMQExecutable(name, binary),
             addHealthCheck: AddRabbitMQHealthCheck);
@@ -27,6 +27,7 @@ internal static class InfrastructureExtensions
         this IDistributedApplicationBuilder builder,
         string name,
         ServerBinary server,
+        AppHostOptions options,
         Func<IResourceBuilder<IResourceWithConnectionString>> addContainer,
         Func<string, IResourceBuilder<IResourceWithConnectionString>> addExecutable,
         Action<IHealthChecksBuilder, string, Func<string>> addHealthCheck)
@@ -44,7 +45,7 @@ internal static class InfrastructureExtensions
             return builder.AddConnectionString(name).WithHealthCheck(healthCheckKey);
         }
 
-        if (ContainerRuntime.IsHealthy(builder.Configuration))
+        if (options.UseContainers ?? ContainerRuntime.IsHealthy(builder.Configuration))
         {
             return addContainer();
         }

@@ -25,9 +25,14 @@ internal sealed record ServerBinary(string DisplayName, string FileName, string 
     }
 
     public string MissingMessage(string resourceName) =>
-        $"{DisplayName} ('{resourceName}') was not found: install it (Debian/Ubuntu: sudo apt-get install -y {Package}) so that " +
-        $"{FileName} is on PATH, or start a container runtime (docker, podman), or give a server with " +
-        $"--ConnectionStrings:{resourceName}=… (environment ConnectionStrings__{resourceName}).";
+        $"{DisplayName} ('{resourceName}') was not found: {FileName} is not on PATH" +
+        (InstalledOffPath() is { } installed ? $" (there is {installed}: add {Path.GetDirectoryName(installed)} to PATH)" : "") +
+        $". Install it (Debian/Ubuntu: sudo apt-get install -y {Package}), start a container runtime (docker; podman with " +
+        $"ASPIRE_CONTAINER_RUNTIME=podman), or give a server with --ConnectionStrings:{resourceName}=… (environment ConnectionStrings__{resourceName}).";
+
+    /// <summary>Debian installs the servers in /usr/sbin, which an ordinary user's PATH does not hold.</summary>
+    private string? InstalledOffPath() =>
+        new[] { "/usr/sbin", "/usr/local/sbin", "/sbin" }.Select(directory => Path.Combine(directory, FileName)).FirstOrDefault(File.Exists);
 
     private static bool IsExecutable(string file) =>
         OperatingSystem.IsWindows()

@@ -34,7 +34,7 @@ internal static class ServerExecutables
 
     public static IResourceBuilder<IResourceWithConnectionString> AddRedisExecutable(this IDistributedApplicationBuilder builder, string name, string binary)
     {
-        var redis = new RedisServerResource(name, binary, TemporaryDirectory.Create(name));
+        var redis = new RedisServerResource(name, binary, TemporaryDirectory.For(name));
         return builder.AddResource(redis)
             // No port: the orchestrator picks a free one and the server binds it itself (no proxy hop).
             .WithEndpoint(name: EndpointName, scheme: "tcp", isProxied: false)
@@ -52,14 +52,14 @@ internal static class ServerExecutables
                 context.Args.Add("--dir");
                 context.Args.Add(redis.WorkingDirectory);
             })
+            .WithTemporaryWorkingDirectory()
             .WithIconName("Database");
     }
 
     public static IResourceBuilder<IResourceWithConnectionString> AddRabbitMQExecutable(this IDistributedApplicationBuilder builder, string name, string binary)
     {
-        var data = TemporaryDirectory.Create(name);
+        var data = TemporaryDirectory.For(name);
         var pluginsFile = Path.Combine(data, "enabled_plugins");
-        File.WriteAllText(pluginsFile, "[].");
         var rabbit = new RabbitMQServerResource(name, binary, data);
         return builder.AddResource(rabbit)
             .WithEndpoint(name: EndpointName, scheme: "tcp", isProxied: false)
@@ -78,6 +78,8 @@ internal static class ServerExecutables
                 context.EnvironmentVariables["RABBITMQ_LOGS"] = "-";
                 context.EnvironmentVariables["RABBITMQ_ENABLED_PLUGINS_FILE"] = pluginsFile;
             })
+            // No plugins: the management UI is not needed, and the node boots faster.
+            .WithTemporaryWorkingDirectory(_ => File.WriteAllText(pluginsFile, "[]."))
             .WithIconName("Mailbox");
     }
 }

@@ -21,6 +21,16 @@ public static class GatewayConfig
 
     public static IReadOnlyList<ClusterConfig> Clusters(IConfiguration configuration, GatewayOptions options)
     {
+        // Without endpoints a service name falls through to DNS and every request would fail with 502.
+        foreach (var service in new[] { ApiCluster, RealtimeCluster })
+        {
+            if (!configuration.GetSection($"services:{service}").GetChildren().SelectMany(endpoint => endpoint.GetChildren()).Any())
+            {
+                throw new InvalidOperationException(
+                    $"No endpoint of '{service}': set services__{service}__http__0 (run the system through CuteRooms.AppHost).");
+            }
+        }
+
         var request = new ForwarderRequestConfig { ActivityTimeout = options.ActivityTimeout };
         // A replica that died must leave the rotation: least-requests balancing would otherwise keep
         // choosing it (it holds no streams), and every browser reconnecting to it would fail again.

@@ -16,8 +16,8 @@ public static class GatewaySetup
         builder.Services.AddProblemDetails();
 
         // Destinations are service names (http://api, http://_h2c.realtime); service discovery turns each
-        // into every endpoint it knows (services:{name}:{endpoint}:N from the AppHost, or any other
-        // provider) and keeps them current.
+        // into every endpoint configured for it (services:{name}:{endpoint}:N, as the AppHost gives them)
+        // and keeps them current. A service without any endpoint fails the start.
         var options = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new();
         builder.Services.AddReverseProxy()
             .LoadFromMemory(GatewayConfig.Routes, GatewayConfig.Clusters(builder.Configuration, options))

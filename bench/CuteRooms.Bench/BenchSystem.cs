@@ -16,7 +16,7 @@ public sealed class BenchSystem : IAsyncDisposable
 {
     private readonly DistributedApplication app;
 
-    private BenchSystem(DistributedApplication app, Uri web, int? realtimePid)
+    private BenchSystem(DistributedApplication app, Uri web, int realtimePid)
     {
         this.app = app;
         Web = web;
@@ -26,7 +26,7 @@ public sealed class BenchSystem : IAsyncDisposable
     public Uri Web { get; }
 
     /// <summary>The first Realtime replica's service process (not the <c>dotnet run</c> above it).</summary>
-    public int? RealtimePid { get; }
+    public int RealtimePid { get; }
 
     public static async Task<BenchSystem> StartAsync(int realtimeReplicas)
     {
@@ -41,30 +41,53 @@ public sealed class BenchSystem : IAsyncDisposable
             "--CuteRooms:ServiceSettings:RateLimits:MessagesPerSecond=100000",
             "--CuteRooms:ServiceSettings:RateLimits:MessageBurst=100000",
         ];
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CuteRooms_AppHost>(args);
+        // Bounded like the rest of the run: a system that does not come up ends the bench.
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CuteRooms_AppHost>(args, timeout.Token);
         // The bench prints its own report; the services' logs are not part of it.
         builder.Services.AddLogging(logging => logging.ClearProviders());
-        var app = await builder.BuildAsync();
-        await app.StartAsync();
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("web");
-
-        var realtime = await app.ResourceNotifications.WaitForResourceAsync("realtime-0", resource => resource.Snapshot.State?.Text == KnownResourceStates.Running);
-        var runPid = realtime.Snapshot.Properties.FirstOrDefault(property => property.Name == "executable.pid")?.Value;
-        return new BenchSystem(app, app.GetEndpoint("web", "http"), ServiceProcessUnder(Convert.ToInt32(runPid)));
-    }
-
-    /// <summary>The orchestrator starts a project with <c>dotnet run</c>; the service is its only child.</summary>
-    private static int? ServiceProcessUnder(int runPid)
-    {
+        var app = await builder.BuildAsync(timeout.Token);
         try
         {
-            var children = File.ReadAllText($"/proc/{runPid}/task/{runPid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            return children.Length == 1 ? int.Parse(children[0]) : null;
+            await app.StartAsync(timeout.Token);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("web", timeout.Token);
+            var realtime = await app.ResourceNotifications.WaitForResourceAsync(
+                "realtime-0", resource => resource.Snapshot.State?.Text == KnownResourceStates.Running, timeout.Token);
+            var runPid = Convert.ToInt32(realtime.Snapshot.Properties.Single(property => property.Name == "executable.pid").Value);
+            return new BenchSystem(app, app.GetEndpoint("web", "http"), ServiceProcessUnder(runPid));
         }
-        catch (IOException)
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            return null;
+            await app.DisposeAsync();
+            throw new TimeoutException($"The system was not up within {StartTimeout.TotalSeconds:0} s (are Redis and RabbitMQ running?).");
         }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+
+    /// <summary>The orchestrator starts a project with <c>dotnet run</c>; the service is the process whose parent that is.</summary>
+    private static int ServiceProcessUnder(int runPid)
+    {
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid)) continue;
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                // "pid (comm) state ppid …": comm may hold spaces and parentheses.
+                if (int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]) == runPid) return pid;
+            }
+            catch (IOException)
+            {
+                // gone meanwhile
+            }
+        }
+        throw new InvalidOperationException($"No process under realtime-0's dotnet run ({runPid}): its memory cannot be measured.");
     }
 
     public async ValueTask DisposeAsync() => await app.DisposeAsync();

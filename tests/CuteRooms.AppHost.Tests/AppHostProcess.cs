@@ -12,7 +12,8 @@ namespace CuteRooms.AppHost.Tests;
 /// The built AppHost run as <c>dotnet run --project CuteRooms.AppHost</c> runs it: with its launch
 /// profile's environment (the dashboard's settings, on fresh loopback ports here so that a developer's
 /// own AppHost on the fixed ports is not disturbed), in its own session as a terminal would give it,
-/// its output captured.
+/// its output captured. It gets a temp directory of its own (<c>TMPDIR</c>), so what it leaves there
+/// is its own, and never containers, so that a machine with Docker runs the same servers as CI.
 /// </summary>
 public sealed partial class AppHostProcess : IAsyncDisposable
 {
@@ -24,14 +25,18 @@ public sealed partial class AppHostProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> stderr = new();
     private readonly Stopwatch sinceStart = Stopwatch.StartNew();
 
-    private AppHostProcess(Process process, Uri dashboard)
+    private AppHostProcess(Process process, Uri dashboard, string temp)
     {
         this.process = process;
         Dashboard = dashboard;
+        TempDirectory = temp;
     }
 
     public int Pid => process.Id;
     public Uri Dashboard { get; }
+
+    /// <summary>Its <c>TMPDIR</c>, where it keeps the data of the servers it runs; removed on dispose.</summary>
+    public string TempDirectory { get; }
     public IReadOnlyList<string> StandardOutput => [.. stdout];
     public IReadOnlyList<string> StandardError => [.. stderr];
     public bool HasExited => process.HasExited;
@@ -46,6 +51,7 @@ public sealed partial class AppHostProcess : IAsyncDisposable
     public static AppHostProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
         var (profile, dashboard) = LaunchProfileOnFreePorts();
+        var temp = Directory.CreateTempSubdirectory("cuterooms-apphost-test-").FullName;
         var startInfo = new ProcessStartInfo("setsid")
         {
             WorkingDirectory = ProjectDirectory,
@@ -65,6 +71,8 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         {
             startInfo.Environment.Remove(inherited);
         }
+        startInfo.Environment["TMPDIR"] = temp;
+        startInfo.Environment["CuteRooms__UseContainers"] = "false";
         foreach (var (key, value) in profile.Concat(environment))
         {
             if (value is null) startInfo.Environment.Remove(key);
@@ -72,7 +80,7 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = startInfo };
-        var host = new AppHostProcess(process, dashboard);
+        var host = new AppHostProcess(process, dashboard, temp);
         process.OutputDataReceived += (_, line) => { if (line.Data is not null) host.stdout.Enqueue(line.Data); };
         process.ErrorDataReceived += (_, line) => { if (line.Data is not null) host.stderr.Enqueue(line.Data); };
         process.Start();
@@ -128,13 +136,21 @@ public sealed partial class AppHostProcess : IAsyncDisposable
     {
         if (!process.HasExited)
         {
-            Signal(SigTerm);
+            kill(Pid, SigTerm); // it may exit meanwhile: no assertion here
             if (!await WaitForExitAsync(TimeSpan.FromSeconds(30)))
             {
                 process.Kill(entireProcessTree: true);
             }
         }
         process.Dispose();
+        try
+        {
+            Directory.Delete(TempDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A server's last files; the next run's directory is another one.
+        }
     }
 
     [GeneratedRegex(@"CuteRooms is up at (?<web>http://\S+)")]
@@ -145,23 +161,35 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         using var settings = JsonDocument.Parse(File.ReadAllText(Path.Combine(ProjectDirectory, "Properties", "launchSettings.json")));
         var profile = settings.RootElement.GetProperty("profiles").GetProperty("http");
         var environment = profile.GetProperty("environmentVariables").EnumerateObject()
-            .ToDictionary(variable => variable.Name, variable => (string?)OnFreePort(variable.Value.GetString()!));
-        var dashboard = OnFreePort(profile.GetProperty("applicationUrl").GetString()!);
-        environment["ASPNETCORE_URLS"] = dashboard;
-        return (environment, new Uri(dashboard));
+            .ToDictionary(variable => variable.Name, variable => (string?)variable.Value.GetString());
+        environment["ASPNETCORE_URLS"] = profile.GetProperty("applicationUrl").GetString();
+
+        var loopbackUrls = environment.Where(variable => IsLoopbackUrl(variable.Value)).Select(variable => variable.Key).ToList();
+        var ports = FreePorts(loopbackUrls.Count);
+        foreach (var (key, port) in loopbackUrls.Zip(ports))
+        {
+            environment[key] = new UriBuilder(environment[key]!) { Port = port }.Uri.GetLeftPart(UriPartial.Authority);
+        }
+        return (environment, new Uri(environment["ASPNETCORE_URLS"]!));
     }
 
-    /// <summary>A loopback URL's port replaced by one the kernel just handed out; anything else as it is.</summary>
-    private static string OnFreePort(string value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var url) && url.IsLoopback
-            ? new UriBuilder(url) { Port = FreePort() }.Uri.GetLeftPart(UriPartial.Authority)
-            : value;
+    private static bool IsLoopbackUrl(string? value) => Uri.TryCreate(value, UriKind.Absolute, out var url) && url.IsLoopback;
 
-    public static int FreePort()
+    public static int FreePort() => FreePorts(1)[0];
+
+    /// <summary>Ports the kernel hands out, all held until every one is chosen, so that none is given twice.</summary>
+    public static IReadOnlyList<int> FreePorts(int count)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            listeners.ForEach(listener => listener.Start());
+            return [.. listeners.Select(listener => ((IPEndPoint)listener.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            listeners.ForEach(listener => listener.Stop());
+        }
     }
 
     /// <summary>The full path, so that a test can hand the AppHost a PATH without it.</summary>

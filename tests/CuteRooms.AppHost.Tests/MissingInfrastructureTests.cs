@@ -17,8 +17,8 @@ public sealed class MissingInfrastructureTests
 
             Assert.NotEqual(0, host.ExitCode);
             var line = Assert.Single(host.StandardError);
-            Assert.Contains("RabbitMQ ('messaging') was not found", line);
-            Assert.Contains("apt-get install -y rabbitmq-server", line);
+            Assert.Contains("RabbitMQ ('messaging') was not found: rabbitmq-server is not on PATH", line);
+            Assert.Contains("sudo apt-get install -y rabbitmq-server", line);
             Assert.DoesNotContain(" at ", line);
             Assert.DoesNotContain("Exception", line);
         }

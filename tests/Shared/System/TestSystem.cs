@@ -1,16 +1,18 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CuteRooms.Tests;
 
 /// <summary>
 /// The real AppHost's app model booted through Aspire.Hosting.Testing, on the machine's Redis and
 /// RabbitMQ (<c>ConnectionStrings__redis</c> / <c>__messaging</c>, else the local defaults that
-/// <c>.ci/run</c> starts). Every service's log goes to <c>service-logs/{name}.log</c> beside the tests.
+/// <c>.ci/run</c> starts). Every resource's console goes to <c>service-logs/{name}.log</c> beside the tests.
 /// </summary>
 public sealed class TestSystem : IAsyncDisposable
 {
@@ -21,16 +23,17 @@ public sealed class TestSystem : IAsyncDisposable
         Environment.GetEnvironmentVariable("ConnectionStrings__messaging") ?? "amqp://guest:guest@127.0.0.1:5672/";
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan StateTimeout = TimeSpan.FromSeconds(60);
 
     private readonly DistributedApplication app;
     private readonly TextWriter log;
-    private readonly ResourceLogRecorder recorder;
+    private readonly ResourceConsoles consoles;
 
-    private TestSystem(DistributedApplication app, TextWriter log, ResourceLogRecorder recorder, int realtimeReplicas)
+    private TestSystem(DistributedApplication app, TextWriter log, ResourceConsoles consoles, int realtimeReplicas)
     {
         this.app = app;
         this.log = log;
-        this.recorder = recorder;
+        this.consoles = consoles;
         WebEndpoint = app.GetEndpoint("web", "http");
         ApiEndpoint = app.GetEndpoint("api", "http");
         RealtimeEndpoints = [.. Enumerable.Range(0, realtimeReplicas).Select(index => app.GetEndpoint(RealtimeReplica(index), "http"))];
@@ -39,6 +42,8 @@ public sealed class TestSystem : IAsyncDisposable
     public Uri WebEndpoint { get; }
     public Uri ApiEndpoint { get; }
     public IReadOnlyList<Uri> RealtimeEndpoints { get; }
+
+    public static string RealtimeReplica(int index) => $"realtime-{index}";
 
     /// <param name="name">Names the log file.</param>
     /// <param name="serviceSettings">Configuration for every service (timings, limits), through the AppHost's <c>CuteRooms:ServiceSettings</c>.</param>
@@ -56,39 +61,69 @@ public sealed class TestSystem : IAsyncDisposable
         ];
 
         var log = ServiceLogFile.Create(name);
-        var recorder = new ResourceLogRecorder();
-        using var timeout = new CancellationTokenSource(StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CuteRooms_AppHost>(args, timeout.Token);
-        builder.Services.AddLogging(logging => logging
-            .ClearProviders()
-            .AddProvider(new ServiceLogFile.Provider(log))
-            .AddProvider(recorder)
-            .SetMinimumLevel(LogLevel.Information)
-            .AddFilter("Aspire.Hosting.Dcp", LogLevel.Warning)
-            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
-
-        var app = await builder.BuildAsync(timeout.Token);
+        var consoles = new ResourceConsoles();
+        DistributedApplication? app = null;
         try
         {
+            using var timeout = new CancellationTokenSource(StartTimeout);
+            var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CuteRooms_AppHost>(args, timeout.Token);
+            builder.Services.AddLogging(logging => logging
+                .ClearProviders()
+                .AddProvider(new ServiceLogFile.Provider(log))
+                .AddProvider(consoles)
+                .SetMinimumLevel(LogLevel.Information)
+                .AddFilter("Aspire.Hosting.Dcp", LogLevel.Warning)
+                .AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
+
+            app = await builder.BuildAsync(timeout.Token);
             await app.StartAsync(timeout.Token);
             await app.ResourceNotifications.WaitForResourceHealthyAsync("web", timeout.Token);
-            return new TestSystem(app, log, recorder, realtimeReplicas);
+            return new TestSystem(app, log, consoles, realtimeReplicas);
         }
         catch
         {
-            await app.DisposeAsync();
+            if (app is not null) await app.DisposeAsync();
             await log.DisposeAsync();
             throw;
         }
     }
 
-    public static string RealtimeReplica(int index) => $"realtime-{index}";
+    /// <summary>SIGKILLs a Realtime replica (its <c>dotnet run</c> and the service under it), as a crash would.</summary>
+    public async Task KillRealtimeReplicaAsync(int index)
+    {
+        var name = RealtimeReplica(index);
+        var running = await WaitForAsync(name, resource => resource.Snapshot.State?.Text == KnownResourceStates.Running);
+        var pid = running.Snapshot.Properties.Single(property => property.Name == "executable.pid").Value;
+        using (var process = Process.GetProcessById(Convert.ToInt32(pid)))
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        await WaitForAsync(name, IsStopped);
+    }
+
+    /// <summary>Stops a Realtime replica as the dashboard's Stop command does (SIGTERM, then a grace period), and waits until it has.</summary>
+    public async Task StopRealtimeReplicaAsync(int index)
+    {
+        await CommandAsync(RealtimeReplica(index), KnownResourceCommands.StopCommand);
+        await WaitForAsync(RealtimeReplica(index), IsStopped);
+    }
+
+    /// <summary>Starts a stopped Realtime replica as the dashboard's Start command does, and waits until the new process is healthy.</summary>
+    public async Task StartRealtimeReplicaAsync(int index)
+    {
+        var requested = DateTime.UtcNow;
+        await CommandAsync(RealtimeReplica(index), KnownResourceCommands.StartCommand);
+        await WaitForAsync(RealtimeReplica(index), resource =>
+            resource.Snapshot.State?.Text == KnownResourceStates.Running
+            && resource.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy
+            && resource.Snapshot.StartTimeStamp > requested);
+    }
 
     /// <summary>Whether the resource writes such a console line within <paramref name="timeout"/> (lines reach the AppHost a little after they are written).</summary>
     public async Task<bool> WritesToConsoleAsync(string resource, Func<string, bool> line, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
-        while (!recorder.Lines(resource).Any(line))
+        while (!consoles.Lines(resource).Any(line))
         {
             if (clock.Elapsed > timeout) return false;
             await Task.Delay(100);
@@ -96,28 +131,19 @@ public sealed class TestSystem : IAsyncDisposable
         return true;
     }
 
-    /// <summary>SIGKILLs a Realtime replica (its <c>dotnet run</c> and the service under it), as a crash would.</summary>
-    public async Task KillRealtimeReplicaAsync(int index)
+    public async ValueTask DisposeAsync()
     {
-        var name = RealtimeReplica(index);
-        var running = await app.ResourceNotifications.WaitForResourceAsync(name, resource => resource.Snapshot.State?.Text == KnownResourceStates.Running);
-        var pid = running.Snapshot.Properties.Single(property => property.Name == "executable.pid").Value;
-        using (var process = Process.GetProcessById(Convert.ToInt32(pid)))
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        await app.ResourceNotifications.WaitForResourceAsync(name, KnownResourceStates.TerminalStates);
+        await app.DisposeAsync();
+        await log.DisposeAsync();
     }
 
-    /// <summary>Stops a Realtime replica as the dashboard's Stop command does (SIGTERM, then a grace period).</summary>
-    public Task StopRealtimeReplicaAsync(int index) => CommandAsync(RealtimeReplica(index), KnownResourceCommands.StopCommand);
+    private static bool IsStopped(ResourceEvent resource) =>
+        resource.Snapshot.State?.Text is { } state && KnownResourceStates.TerminalStates.Contains(state);
 
-    /// <summary>Starts a stopped Realtime replica as the dashboard's Start command does, and waits until it is healthy.</summary>
-    public async Task StartRealtimeReplicaAsync(int index)
+    private async Task<ResourceEvent> WaitForAsync(string resource, Func<ResourceEvent, bool> predicate)
     {
-        await CommandAsync(RealtimeReplica(index), KnownResourceCommands.StartCommand);
-        using var timeout = new CancellationTokenSource(StartTimeout);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync(RealtimeReplica(index), timeout.Token);
+        using var timeout = new CancellationTokenSource(StateTimeout);
+        return await app.ResourceNotifications.WaitForResourceAsync(resource, predicate, timeout.Token);
     }
 
     private async Task CommandAsync(string resource, string command)
@@ -128,38 +154,38 @@ public sealed class TestSystem : IAsyncDisposable
             throw new InvalidOperationException($"{command} of {resource} failed: {result.Message}");
         }
     }
-
-    public async ValueTask DisposeAsync()
-    {
-        await app.DisposeAsync();
-        await log.DisposeAsync();
-    }
 }
 
-/// <summary>Keeps each resource's console lines (Aspire.Hosting.Testing logs them as <c>…Resources.{name}</c>).</summary>
-internal sealed class ResourceLogRecorder : ILoggerProvider
+/// <summary>The last console lines of each resource (Aspire.Hosting.Testing logs them as <c>…Resources.{name}</c>).</summary>
+internal sealed class ResourceConsoles : ILoggerProvider
 {
     private const string ResourcesCategory = ".Resources.";
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Collections.Concurrent.ConcurrentQueue<string>> lines = new();
+    private const int LinesKept = 20_000;
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> lines = new();
 
     public IReadOnlyList<string> Lines(string resource) => lines.TryGetValue(resource, out var queue) ? [.. queue] : [];
 
     public ILogger CreateLogger(string categoryName) =>
         categoryName.LastIndexOf(ResourcesCategory, StringComparison.Ordinal) is var at and >= 0
             ? new Recorder(lines.GetOrAdd(categoryName[(at + ResourcesCategory.Length)..], _ => new()))
-            : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+            : NullLogger.Instance;
 
     public void Dispose()
     {
     }
 
-    private sealed class Recorder(System.Collections.Concurrent.ConcurrentQueue<string> queue) : ILogger
+    private sealed class Recorder(ConcurrentQueue<string> queue) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
         public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
             queue.Enqueue(formatter(state, exception));
+            while (queue.Count > LinesKept && queue.TryDequeue(out _))
+            {
+            }
+        }
     }
 }
