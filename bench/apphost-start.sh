@@ -12,6 +12,7 @@ export PATH="$PATH:/usr/sbin:/sbin"
 repo=$PWD
 if [ "${1:-}" = "--cold" ]; then
   repo=$(mktemp -d /tmp/cuterooms-cold-XXXXXX)
+  trap 'rm -rf "$repo"' EXIT
   git clone -q "$PWD" "$repo"
 fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -28,7 +29,7 @@ until curl -fs -o /dev/null "http://127.0.0.1:$port/health"; do
   if (( $(echo "$(since "$start") > 180" | bc) )); then echo "not healthy within 180 s; log: $log" >&2; exit 1; fi
   sleep 0.2
 done
-echo "start: web /health 200 after $(since "$start") s ($([ "$repo" = "$PWD" ] && echo warm || echo "cold, fresh clone in $repo"))"
+echo "start: web /health 200 after $(since "$start") s ($([ "$repo" = "$PWD" ] && echo "warm" || echo "cold: a fresh clone, restore and build included"))"
 
 apphost=$(pgrep -f "CuteRooms.AppHost/bin/.*/CuteRooms.AppHost --port $port" | head -1)
 started="$apphost $(descendants "$apphost")"

@@ -1,24 +1,28 @@
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
 
 namespace CuteRooms.Bench;
 
 /// <summary>
-/// The whole system booted from the real AppHost's app model (Aspire.Hosting.Testing), in the bench's
-/// build configuration, on the machine's Redis and RabbitMQ (<c>ConnectionStrings__redis</c> /
-/// <c>__messaging</c>, else 127.0.0.1:6379 and :5672). Production environment, no dashboard, the
-/// per-member post limit lifted (the bench posts from a few members; that limit is not what it measures).
+/// The whole system as `dotnet run --project CuteRooms.AppHost` runs it: the AppHost (built in the
+/// bench's configuration) as a child process, in the Production environment, on the machine's Redis
+/// and RabbitMQ (<c>ConnectionStrings__redis</c> / <c>__messaging</c>, else 127.0.0.1:6379 and :5672), the
+/// services' telemetry off and the per-member post limit lifted (the bench posts from a few members;
+/// that limit is not what it measures). Out of process, so that the bench's own process only makes load:
+/// hosting the app model in it (Aspire.Hosting.Testing) cost the bench's readers CPU and doubled p99.
 /// </summary>
-public sealed class BenchSystem : IAsyncDisposable
+public sealed partial class BenchSystem : IAsyncDisposable
 {
-    private readonly DistributedApplication app;
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+    private const int SigTerm = 15;
 
-    private BenchSystem(DistributedApplication app, Uri web, int realtimePid)
+    private readonly Process appHost;
+
+    private BenchSystem(Process appHost, Uri web, int realtimePid)
     {
-        this.app = app;
+        this.appHost = appHost;
         Web = web;
         RealtimePid = realtimePid;
     }
@@ -30,65 +34,127 @@ public sealed class BenchSystem : IAsyncDisposable
 
     public static async Task<BenchSystem> StartAsync(int realtimeReplicas)
     {
-        string[] args =
-        [
-            "--environment=Production",
+        var appHost = Process.Start(StartInfo(realtimeReplicas)) ?? throw new InvalidOperationException("The AppHost did not start.");
+        var up = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = new List<string>();
+        appHost.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is null) return;
+            lock (output) output.Add(line.Data);
+            if (UpLine().Match(line.Data) is { Success: true } match) up.TrySetResult(new Uri(match.Groups["web"].Value));
+        };
+        appHost.ErrorDataReceived += (_, line) => { if (line.Data is not null) lock (output) output.Add(line.Data); };
+        appHost.BeginOutputReadLine();
+        appHost.BeginErrorReadLine();
+
+        var started = await Task.WhenAny(up.Task, appHost.WaitForExitAsync(), Task.Delay(StartTimeout));
+        if (started != up.Task)
+        {
+            var system = new BenchSystem(appHost, new Uri("http://127.0.0.1/"), 0);
+            await system.DisposeAsync();
+            lock (output)
+            {
+                throw new TimeoutException($"The system was not up within {StartTimeout.TotalSeconds:0} s (are Redis and RabbitMQ running?):\n{string.Join('\n', output.TakeLast(30))}");
+            }
+        }
+        return new BenchSystem(appHost, up.Task.Result, ServiceProcess("CuteRooms.Realtime"));
+    }
+
+    private static ProcessStartInfo StartInfo(int realtimeReplicas)
+    {
+        var project = Projects.CuteRooms_AppHost.ProjectPath.EndsWith(".csproj", StringComparison.Ordinal)
+            ? Path.GetDirectoryName(Projects.CuteRooms_AppHost.ProjectPath)!
+            : Projects.CuteRooms_AppHost.ProjectPath;
+        var appHostDll = Path.Combine(project, "bin", BuildConfiguration, "net10.0", "CuteRooms.AppHost.dll");
+        var startInfo = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = project,
+        };
+        foreach (var argument in new[]
+        {
+            appHostDll, "--environment", "Production",
+            "--port", "0", "--realtime-replicas", realtimeReplicas.ToString(),
             $"--ConnectionStrings:redis={Environment.GetEnvironmentVariable("ConnectionStrings__redis") ?? "127.0.0.1:6379"}",
             $"--ConnectionStrings:messaging={Environment.GetEnvironmentVariable("ConnectionStrings__messaging") ?? "amqp://guest:guest@127.0.0.1:5672/"}",
-            "--CuteRooms:WebPort=0",
-            $"--CuteRooms:RealtimeReplicas={realtimeReplicas}",
             "--CuteRooms:ServiceSettings:OTEL_EXPORTER_OTLP_ENDPOINT=",
             "--CuteRooms:ServiceSettings:RateLimits:MessagesPerSecond=100000",
             "--CuteRooms:ServiceSettings:RateLimits:MessageBurst=100000",
-        ];
-        // Bounded like the rest of the run: a system that does not come up ends the bench.
-        using var timeout = new CancellationTokenSource(StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CuteRooms_AppHost>(args, timeout.Token);
-        // The bench prints its own report; the services' logs are not part of it.
-        builder.Services.AddLogging(logging => logging.ClearProviders());
-        var app = await builder.BuildAsync(timeout.Token);
-        try
+        })
         {
-            await app.StartAsync(timeout.Token);
-            await app.ResourceNotifications.WaitForResourceHealthyAsync("web", timeout.Token);
-            var realtime = await app.ResourceNotifications.WaitForResourceAsync(
-                "realtime-0", resource => resource.Snapshot.State?.Text == KnownResourceStates.Running, timeout.Token);
-            var runPid = Convert.ToInt32(realtime.Snapshot.Properties.Single(property => property.Name == "executable.pid").Value);
-            return new BenchSystem(app, app.GetEndpoint("web", "http"), ServiceProcessUnder(runPid));
+            startInfo.ArgumentList.Add(argument);
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-        {
-            await app.DisposeAsync();
-            throw new TimeoutException($"The system was not up within {StartTimeout.TotalSeconds:0} s (are Redis and RabbitMQ running?).");
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
+        // The launch profile's dashboard settings (HTTP only, no login), on free loopback ports.
+        startInfo.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}";
+        startInfo.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
+        startInfo.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
+        startInfo.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
+        startInfo.Environment["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true";
+        return startInfo;
     }
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
-
-    /// <summary>The orchestrator starts a project with <c>dotnet run</c>; the service is the process whose parent that is.</summary>
-    private static int ServiceProcessUnder(int runPid)
+    /// <summary>The service's own process (the orchestrator starts it under a <c>dotnet run</c>).</summary>
+    private static int ServiceProcess(string service)
     {
+        var suffix = $"/{service}";
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(directory), out var pid)) continue;
             try
             {
-                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                // "pid (comm) state ppid …": comm may hold spaces and parentheses.
-                if (int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]) == runPid) return pid;
+                var executable = File.ReadAllText(Path.Combine(directory, "cmdline")).Split('\0')[0];
+                if (executable.EndsWith(suffix, StringComparison.Ordinal) && executable.Contains($"/{service}/bin/", StringComparison.Ordinal)) return pid;
             }
             catch (IOException)
             {
                 // gone meanwhile
             }
         }
-        throw new InvalidOperationException($"No process under realtime-0's dotnet run ({runPid}): its memory cannot be measured.");
+        throw new InvalidOperationException($"No {service} process: its memory cannot be measured.");
     }
 
-    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+#if DEBUG
+    private const string BuildConfiguration = "Debug";
+#else
+    private const string BuildConfiguration = "Release";
+#endif
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [GeneratedRegex(@"CuteRooms is up at (?<web>http://\S+)")]
+    private static partial Regex UpLine();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!appHost.HasExited)
+        {
+            _ = NativeMethods.kill(appHost.Id, SigTerm); // the AppHost stops everything it started
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await appHost.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                appHost.Kill(entireProcessTree: true);
+            }
+        }
+        appHost.Dispose();
+    }
+
+    private static class NativeMethods
+    {
+        [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+#pragma warning disable SYSLIB1054 // LibraryImport would need unsafe code for one call.
+        public static extern int kill(int pid, int signal);
+#pragma warning restore SYSLIB1054
+    }
 }

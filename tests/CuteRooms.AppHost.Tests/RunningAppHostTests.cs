@@ -13,11 +13,14 @@ namespace CuteRooms.AppHost.Tests;
 /// </summary>
 public sealed class RunningAppHost : IAsyncLifetime
 {
-    /// <summary>
-    /// The bound for a cold start (build included). A warm start takes 25-35 s on two quiet
-    /// cores (bench/apphost-start.sh measures it); here other test projects boot systems at the same time.
-    /// </summary>
+    /// <summary>How long a start may take at all; a warm one is held to <see cref="WarmStartBudget"/>.</summary>
     public static readonly TimeSpan StartBudget = TimeSpan.FromSeconds(120);
+
+    /// <summary>
+    /// Built, on two cores with nothing else running (the test projects run one at a time): 25-35 s
+    /// here, as bench/apphost-start.sh measures it through `dotnet run`.
+    /// </summary>
+    public static readonly TimeSpan WarmStartBudget = TimeSpan.FromSeconds(40);
 
     public AppHostProcess Host { get; private set; } = null!;
     public Uri Web { get; private set; } = null!;
@@ -65,7 +68,12 @@ public sealed class RunningAppHostTests(RunningAppHost run) : IClassFixture<Runn
     public void It_prints_the_web_address_once_the_web_answers_on_it()
     {
         Assert.Contains(run.Host.StandardOutput, line => line.Contains($"CuteRooms is up at {run.Web.GetLeftPart(UriPartial.Authority)}"));
-        Assert.True(run.TimeToHealthy < RunningAppHost.StartBudget);
+    }
+
+    [Fact]
+    public void Started_warm_the_web_is_healthy_within_40_seconds()
+    {
+        Assert.True(run.TimeToHealthy < RunningAppHost.WarmStartBudget, $"the Web's /health answered 200 after {run.TimeToHealthy}");
     }
 
     [Fact]
