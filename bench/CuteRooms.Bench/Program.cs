@@ -14,6 +14,15 @@ catch (Exception exception) when (exception is ArgumentException or FormatExcept
     return 2;
 }
 
+// The orchestrator starts the services in a session of their own; with the kernel's autogroup
+// scheduling on, that whole session gets one share of the CPU against the load generator's one, and
+// delivery latency measures the split rather than CuteRooms (bench/README.md, "Scheduling").
+if (File.Exists(AutogroupSetting) && File.ReadAllText(AutogroupSetting).Trim() == "1")
+{
+    Console.WriteLine($"warning: {AutogroupSetting} is 1: the load generator and the system get equal CPU shares; " +
+        "for figures comparable with bench/README.md run `sysctl kernel.sched_autogroup_enabled=0` first.");
+}
+
 BenchSystem? system = null;
 var web = options.Web;
 var realtimePid = options.RealtimePid;
@@ -36,4 +45,9 @@ try
 finally
 {
     if (system is not null) await system.DisposeAsync();
+}
+
+internal static partial class Program
+{
+    private const string AutogroupSetting = "/proc/sys/kernel/sched_autogroup_enabled";
 }
