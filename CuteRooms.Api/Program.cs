@@ -1,7 +1,7 @@
 using CuteRooms.Contracts;
+using CuteRooms.Api.Limits;
 using CuteRooms.Api.Messages;
 using CuteRooms.Api.Rooms;
-using Microsoft.AspNetCore.HttpOverrides;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,7 +10,8 @@ builder.AddServiceDefaults();
 builder.AddRedisClient(ResourceNames.Redis);
 builder.AddMessagingBus();
 builder.AddProblemDetailsDefaults();
-builder.AddRateLimits();
+builder.AddTrustedProxies(TrustedProxiesExtensions.Loopback); // the Web's gateway tells the client's address
+builder.AddAbuseLimits();
 builder.AddRooms();
 builder.Services.AddOpenApi();
 
@@ -19,8 +20,7 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 
 var app = builder.Build();
 
-// The Web's gateway on loopback forwards the browser's address; the limiter partitions by it.
-app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
+app.UseTrustedProxies();
 app.UseProblemDetailsDefaults();
 app.UseRateLimiter();
 

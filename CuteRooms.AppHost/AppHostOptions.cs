@@ -5,25 +5,37 @@ namespace CuteRooms.AppHost;
 /// <summary>
 /// What the AppHost is asked to run, from the <c>CuteRooms</c> configuration section (environment
 /// <c>CuteRooms__WebPort</c>, command line <c>--CuteRooms:WebPort=…</c>, or the short switches
-/// <c>--port</c> and <c>--realtime-replicas</c>).
+/// <c>--port</c>, <c>--realtime-replicas</c> and <c>--api-replicas</c>).
 /// </summary>
 /// <param name="UseContainers">
 /// Whether Redis and RabbitMQ run as Aspire's containers: null asks the container runtime; false keeps
 /// to a connection string or the binaries on PATH even where a runtime answers (the AppHost tests do).
 /// </param>
-internal sealed record AppHostOptions(int? WebPort, int RealtimeReplicas, bool? UseContainers, IReadOnlyDictionary<string, string> ServiceSettings)
+/// <param name="ResourceSettings">Per service (<c>api</c>, <c>realtime</c>, <c>web</c>): settings for it alone, after <paramref name="ServiceSettings"/>.</param>
+internal sealed record AppHostOptions(
+    int? WebPort, int RealtimeReplicas, bool? UseContainers, IReadOnlyDictionary<string, string> ServiceSettings,
+    int ApiReplicas = AppHostOptions.DefaultApiReplicas, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? ResourceSettings = null)
 {
     public const string SectionName = "CuteRooms";
     public const int DefaultWebPort = 8080;
     public const int DefaultRealtimeReplicas = 2;
+    public const int DefaultApiReplicas = 1;
 
     /// <summary>Keys under <c>CuteRooms:ServiceSettings</c> reach every service as its own configuration (tests pass timings and limits this way).</summary>
     public const string ServiceSettingsSection = "ServiceSettings";
+
+    /// <summary>Keys under <c>CuteRooms:ResourceSettings:{service}</c> reach that service only (the Web's trusted proxies, say).</summary>
+    public const string ResourceSettingsSection = "ResourceSettings";
+
+    /// <summary>Every setting one service gets, as environment variable names.</summary>
+    public IEnumerable<KeyValuePair<string, string>> SettingsFor(string service) =>
+        ServiceSettings.Concat(ResourceSettings?.GetValueOrDefault(service) ?? new Dictionary<string, string>());
 
     private static readonly Dictionary<string, string> ShortSwitches = new(StringComparer.Ordinal)
     {
         ["--port"] = $"--{SectionName}:WebPort",
         ["--realtime-replicas"] = $"--{SectionName}:RealtimeReplicas",
+        ["--api-replicas"] = $"--{SectionName}:ApiReplicas",
     };
 
     /// <summary>
@@ -41,9 +53,10 @@ internal sealed record AppHostOptions(int? WebPort, int RealtimeReplicas, bool? 
         var port = Number(section["WebPort"], DefaultWebPort, 0, 65_535, "--port needs a number from 0 (any free port) to 65535");
         var replicas = Number(section["RealtimeReplicas"], DefaultRealtimeReplicas, 1, 16, "--realtime-replicas needs a number from 1 to 16");
 
-        var settings = section.GetSection(ServiceSettingsSection).AsEnumerable(makePathsRelative: true)
-            .Where(setting => setting.Value is not null)
-            .ToDictionary(setting => setting.Key.Replace(":", "__", StringComparison.Ordinal), setting => setting.Value!);
+        var apiReplicas = Number(section["ApiReplicas"], DefaultApiReplicas, 1, 16, "--api-replicas needs a number from 1 to 16");
+        var settings = EnvironmentOf(section.GetSection(ServiceSettingsSection));
+        var resourceSettings = section.GetSection(ResourceSettingsSection).GetChildren()
+            .ToDictionary(service => service.Key, service => (IReadOnlyDictionary<string, string>)EnvironmentOf(service), StringComparer.OrdinalIgnoreCase);
 
         var useContainers = section["UseContainers"] switch
         {
@@ -52,8 +65,13 @@ internal sealed record AppHostOptions(int? WebPort, int RealtimeReplicas, bool? 
             var text => throw new AppHostSetupException($"CuteRooms:UseContainers is true or false (got '{text}')."),
         };
 
-        return new(port == 0 ? null : port, replicas, useContainers, settings);
+        return new(port == 0 ? null : port, replicas, useContainers, settings, apiReplicas, resourceSettings);
     }
+
+    private static Dictionary<string, string> EnvironmentOf(IConfigurationSection section) =>
+        section.AsEnumerable(makePathsRelative: true)
+            .Where(setting => setting.Value is not null)
+            .ToDictionary(setting => setting.Key.Replace(":", "__", StringComparison.Ordinal), setting => setting.Value!);
 
     private static int Number(string? text, int fallback, int min, int max, string problem)
     {

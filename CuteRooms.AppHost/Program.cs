@@ -2,7 +2,7 @@ using CuteRooms.AppHost;
 using CuteRooms.AppHost.Infrastructure;
 
 // The whole CuteRooms system and its dashboard: `dotnet run --project CuteRooms.AppHost`
-// (options: --port 8080, --realtime-replicas 2; see README "Run").
+// (options: --port 8080, --realtime-replicas 2, --api-replicas 1; see README "Run").
 var builder = DistributedApplication.CreateBuilder(AppHostOptions.ExpandSwitches(args));
 
 if (AppHostSetup.Prepare(builder) is not { } setup)
@@ -11,16 +11,16 @@ if (AppHostSetup.Prepare(builder) is not { } setup)
 }
 var (options, redis, messaging) = setup;
 
-var api = builder.AddService<Projects.CuteRooms_Api>("api", options)
+var api = builder.AddApi(options, replica => replica
     .WithReference(redis).WaitFor(redis)
-    .WithReference(messaging).WaitFor(messaging);
+    .WithReference(messaging).WaitFor(messaging));
 
 var realtime = builder.AddRealtime(options, replica => replica
     .WithReference(redis).WaitFor(redis)
     .WithReference(messaging).WaitFor(messaging));
 
 builder.AddService<Projects.CuteRooms_Web>("web", options, port: options.WebPort)
-    .WithReference(api).WaitFor(api)
+    .WithApi(api)
     .WithRealtimeGateway(realtime)
     .WithExternalHttpEndpoints()
     .AnnounceWhenReady("CuteRooms is up at {0}  (Ctrl+C to stop)");

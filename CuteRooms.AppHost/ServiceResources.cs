@@ -14,28 +14,73 @@ internal static class ServiceResources
     /// A project whose process binds its own loopback port: no orchestrator proxy hop on the hot path,
     /// and no launch profile (its ports would collide between systems run side by side).
     /// </summary>
+    /// <param name="service">Whose <see cref="AppHostOptions.ResourceSettings"/> apply (a replica's service); the name by default.</param>
     public static IResourceBuilder<ProjectResource> AddService<TProject>(
-        this IDistributedApplicationBuilder builder, string name, AppHostOptions options, int? port = null)
+        this IDistributedApplicationBuilder builder, string name, AppHostOptions options, int? port = null, string? service = null)
         where TProject : IProjectMetadata, new()
     {
-        var service = builder.AddProject<TProject>(name, project => project.ExcludeLaunchProfile = true)
+        var resource = builder.AddProject<TProject>(name, project => project.ExcludeLaunchProfile = true)
             .WithHttpEndpoint(port: port, isProxied: false)
             .WithEndpoint("http", endpoint => endpoint.TargetHost = Loopback)
             .WithHttpHealthCheck(HealthPath);
         if (builder.ExecutionContext.IsRunMode)
         {
-            service.WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
+            resource.WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
                 // Aspire asks the OTLP exporters to retry in memory; when the dashboard stops first (it
                 // does on Ctrl+C) those retries held each service's shutdown for 10-17 s, past the
                 // orchestrator's grace, so it was killed instead of ending its streams. Telemetry that
                 // cannot be sent is dropped.
                 .WithEnvironment("OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY", "");
         }
-        foreach (var (key, value) in options.ServiceSettings)
+        foreach (var (key, value) in options.SettingsFor(service ?? name))
         {
-            service.WithEnvironment(key, value);
+            resource.WithEnvironment(key, value);
         }
-        return service;
+        return resource;
+    }
+
+    public const string ApiName = "api";
+
+    /// <summary>
+    /// The Api: one resource <c>api</c>, or with several replicas run locally <c>api-0</c>, <c>api-1</c>…
+    /// (each its own address, which the Web's client and gateway spread requests over). Published, one
+    /// project with replicas.
+    /// </summary>
+    public static IReadOnlyList<IResourceBuilder<ProjectResource>> AddApi(
+        this IDistributedApplicationBuilder builder, AppHostOptions options, Action<IResourceBuilder<ProjectResource>> configure)
+    {
+        if (builder.ExecutionContext.IsPublishMode || options.ApiReplicas == 1)
+        {
+            var api = builder.AddService<Projects.CuteRooms_Api>(ApiName, options);
+            if (options.ApiReplicas > 1) api.WithReplicas(options.ApiReplicas);
+            configure(api);
+            return [api];
+        }
+        var replicas = new List<IResourceBuilder<ProjectResource>>();
+        for (var index = 0; index < options.ApiReplicas; index++)
+        {
+            var replica = builder.AddService<Projects.CuteRooms_Api>($"{ApiName}-{index}", options, service: ApiName);
+            configure(replica);
+            replicas.Add(replica);
+        }
+        return replicas;
+    }
+
+    /// <summary>The Web's view of the Api: <c>services__api__http__N</c> for every replica.</summary>
+    public static IResourceBuilder<ProjectResource> WithApi(
+        this IResourceBuilder<ProjectResource> web, IReadOnlyList<IResourceBuilder<ProjectResource>> api)
+    {
+        if (api is [{ Resource.Name: ApiName } single])
+        {
+            return web.WithReference(single).WaitFor(single);
+        }
+        for (var index = 0; index < api.Count; index++)
+        {
+            web.WithEnvironment($"services__{ApiName}__http__{index}", api[index].GetEndpoint("http"))
+                .WithReferenceRelationship(api[index])
+                .WaitFor(api[index]);
+        }
+        return web;
     }
 
     /// <summary>
@@ -62,7 +107,7 @@ internal static class ServiceResources
         var replicas = new List<IResourceBuilder<ProjectResource>>();
         for (var index = 0; index < options.RealtimeReplicas; index++)
         {
-            var replica = builder.AddService<Projects.CuteRooms_Realtime>($"{RealtimeName}-{index}", options)
+            var replica = builder.AddService<Projects.CuteRooms_Realtime>($"{RealtimeName}-{index}", options, service: RealtimeName)
                 .WithHttpEndpoint(name: H2cEndpointName, isProxied: false)
                 .WithEndpoint(H2cEndpointName, endpoint => (endpoint.Transport, endpoint.TargetHost) = ("http2", Loopback))
                 .WithKestrelEndpoints(host: Loopback);

@@ -7,6 +7,9 @@ namespace CuteRooms.Contracts;
 /// <summary>The answer of an API call: the value on success, otherwise the problem the API gave.</summary>
 public sealed record ApiResult<T>(HttpStatusCode Status, T? Value, ProblemDetails? Problem)
 {
+    /// <summary>What the Api's <c>Retry-After</c> said, on a 429.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public bool IsSuccess => Problem is null && (int)Status is >= 200 and < 300;
 }
 
@@ -16,8 +19,9 @@ public sealed record ApiResult<T>(HttpStatusCode Status, T? Value, ProblemDetail
 /// </summary>
 public sealed class CuteRoomsApiClient(HttpClient http)
 {
-    public Task<ApiResult<RoomResponse>> CreateRoomAsync(CreateRoomRequest request, CancellationToken cancellationToken = default) =>
-        SendAsync<RoomResponse>(HttpMethod.Post, "api/rooms", token: null, JsonContent.Create(request), cancellationToken);
+    /// <param name="idempotencyKey">The same key on a repeat of this create (a retry, a resubmitted form) gets the same room.</param>
+    public Task<ApiResult<RoomResponse>> CreateRoomAsync(CreateRoomRequest request, string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
+        SendAsync<RoomResponse>(HttpMethod.Post, "api/rooms", token: null, JsonContent.Create(request), cancellationToken, idempotencyKey);
 
     public Task<ApiResult<RoomResponse>> GetRoomAsync(string roomId, CancellationToken cancellationToken = default) =>
         SendAsync<RoomResponse>(HttpMethod.Get, $"api/rooms/{Uri.EscapeDataString(roomId)}", token: null, content: null, cancellationToken);
@@ -36,19 +40,24 @@ public sealed class CuteRoomsApiClient(HttpClient http)
         return SendAsync<IReadOnlyList<MessageResponse>>(HttpMethod.Get, uri, token, content: null, cancellationToken);
     }
 
-    public Task<ApiResult<MessageResponse>> PostMessageAsync(string roomId, string token, string text, CancellationToken cancellationToken = default) =>
+    /// <param name="idempotencyKey">The same key on a repeat of this post stores the message once.</param>
+    public Task<ApiResult<MessageResponse>> PostMessageAsync(string roomId, string token, string text, string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
         SendAsync<MessageResponse>(HttpMethod.Post, $"api/rooms/{Uri.EscapeDataString(roomId)}/messages", token,
-            JsonContent.Create(new PostMessageRequest(text)), cancellationToken);
+            JsonContent.Create(new PostMessageRequest(text)), cancellationToken, idempotencyKey);
 
     public Task<ApiResult<object>> DestroyRoomAsync(string roomId, string token, CancellationToken cancellationToken = default) =>
         SendAsync<object>(HttpMethod.Delete, $"api/rooms/{Uri.EscapeDataString(roomId)}", token, content: null, cancellationToken);
 
-    private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string uri, string? token, HttpContent? content, CancellationToken cancellationToken)
+    private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string uri, string? token, HttpContent? content, CancellationToken cancellationToken, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(method, uri) { Content = content };
         if (token is not null)
         {
             request.Headers.Add("Cookie", $"{AuthCookie.Name}={token}");
+        }
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add(IdempotencyKeys.Header, idempotencyKey);
         }
 
         using var response = await http.SendAsync(request, cancellationToken);
@@ -61,7 +70,7 @@ public sealed class CuteRoomsApiClient(HttpClient http)
         }
 
         var problem = await ReadProblemAsync(response, cancellationToken);
-        return new ApiResult<T>(response.StatusCode, default, problem);
+        return new ApiResult<T>(response.StatusCode, default, problem) { RetryAfter = response.Headers.RetryAfter?.Delta };
     }
 
     private static async Task<ProblemDetails> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)

@@ -17,6 +17,8 @@ public static class ProblemTypes
     public const string RoomFull = Prefix + "room-full";
     public const string RateLimited = Prefix + "rate-limited";
     public const string CrossSiteRequest = Prefix + "cross-site-request";
+    public const string FormExpired = Prefix + "form-expired";
     public const string ServiceUnavailable = Prefix + "service-unavailable";
+    public const string ClientError = Prefix + "client-error";
     public const string Unexpected = Prefix + "unexpected";
 }

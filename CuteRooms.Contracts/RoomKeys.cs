@@ -19,6 +19,12 @@ public readonly record struct RoomKeys(string RoomId)
     public string Destroyed => $"room:{{{RoomId}}}:destroyed";
 
     public string[] All => [Meta, Members, Online, Names, Messages];
+
+    /// <summary>
+    /// The message a member's post with this idempotency key stored (its id), for ten minutes or the
+    /// room's lifetime. In the room's slot, so the post script checks and writes it atomically.
+    /// </summary>
+    public string Sent(string token, string idempotencyKey) => $"room:{{{RoomId}}}:sent:{IdempotencyKeys.Digest(token, idempotencyKey)}";
 }
 
 /// <summary>The public id of a member in a room: lets a page set own messages apart without revealing tokens.</summary>

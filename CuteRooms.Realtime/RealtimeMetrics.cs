@@ -12,6 +12,7 @@ public sealed class RealtimeMetrics
     private readonly Counter<long> fellBehind;
     private readonly Counter<long> gapsFilled;
     private readonly Histogram<double> fanOutLatency;
+    private readonly Counter<long> streamsRefused;
 
     public RealtimeMetrics(IMeterFactory meterFactory)
     {
@@ -22,6 +23,7 @@ public sealed class RealtimeMetrics
         gapsFilled = meter.CreateCounter<long>("cuterooms.realtime.gaps_filled", description: "Missed or reordered events recovered from the stream");
         fanOutLatency = meter.CreateHistogram<double>("cuterooms.realtime.fanout.duration", unit: "ms",
             description: "From a message being stored to its being queued to every local subscriber");
+        streamsRefused = meter.CreateCounter<long>("cuterooms.realtime.streams_refused", description: "Streams refused because their member holds its limit of open streams");
     }
 
     public void Connected() => connections.Add(1);
@@ -29,5 +31,6 @@ public sealed class RealtimeMetrics
     public void Delivered(int count) => deliveries.Add(count);
     public void SubscriberFellBehind() => fellBehind.Add(1);
     public void GapFilled() => gapsFilled.Add(1);
+    public void StreamRefused() => streamsRefused.Add(1);
     public void FanOutCompleted(TimeSpan sinceStored) => fanOutLatency.Record(sinceStored.TotalMilliseconds);
 }

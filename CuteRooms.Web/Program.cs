@@ -1,5 +1,6 @@
 using CuteRooms.Web.ApiClient;
 using CuteRooms.Web.Components;
+using CuteRooms.Web.Edge;
 using CuteRooms.Web.Gatekeeper;
 using CuteRooms.Web.Gateway;
 using CuteRooms.Web.Rooms;
@@ -7,6 +8,7 @@ using CuteRooms.Web.Rooms;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddEdge();                 // trusted proxies, the public origin, security headers, problem details
 builder.AddCuteRoomsApiClient();   // typed client of the Api at http://api (service discovery)
 builder.AddGatekeeper();           // admits a browser to a room before its page renders
 builder.AddGateway();              // same-origin proxy: /api/** → Api, /realtime/** → Realtime
@@ -18,13 +20,10 @@ builder.WebHost.UseStaticWebAssets();
 
 var app = builder.Build();
 
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/error", createScopeForErrors: true);
-}
-
+app.UseEdge();
 app.UseGatekeeper();
 app.UseAntiforgery();
+app.Use(FormGuard.InvokeAsync);
 
 app.MapStaticAssets();
 app.MapDefaultEndpoints();

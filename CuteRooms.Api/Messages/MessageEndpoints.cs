@@ -1,6 +1,8 @@
+using CuteRooms.Api.Limits;
 using CuteRooms.Api.Rooms;
 using CuteRooms.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace CuteRooms.Api.Messages;
@@ -11,7 +13,7 @@ public static class MessageEndpoints
     {
         var messages = app.MapGroup("/api/rooms/{id}/messages").WithTags("Messages");
         messages.MapGet("/", ReadHistory);
-        messages.MapPost("/", PostMessage).RequireRateLimiting(RateLimitPolicies.PostMessage);
+        messages.MapPost("/", PostMessage).RequireRateLimiting(AbuseLimits.PostMessage);
         return app;
     }
 
@@ -37,22 +39,29 @@ public static class MessageEndpoints
     }
 
     internal static async Task<Results<Created<MessageResponse>, ValidationProblem, ProblemHttpResult>> PostMessage(
-        string id, PostMessageRequest request, HttpRequest http, RoomStore store, IntegrationEventPublisher events,
-        IOptions<RoomOptions> options, MessageMetrics metrics)
+        string id, PostMessageRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
+        HttpRequest http, RoomStore store, IntegrationEventPublisher events, IOptions<RoomOptions> options, MessageMetrics metrics)
     {
         if (AuthCookie.TokenFrom(http) is not { } token) return ProblemResults.MissingToken();
         if (!RoomIds.IsValid(id)) return ProblemResults.RoomNotFound();
 
-        var text = request.Text?.Trim() ?? "";
+        if (TextRules.Problem(request.Text ?? "", multiline: true) is { } textProblem)
+            return ProblemResults.Invalid("text", textProblem);
+        // A form post's textarea sends CRLF; one kind of newline is stored.
+        var text = request.Text?.Replace("\r\n", "\n").Replace('\r', '\n').Trim() ?? "";
         var maxLength = options.Value.MaxMessageLength;
         if (text.Length == 0 || text.Length > maxLength)
             return ProblemResults.Invalid("text", $"Between 1 and {maxLength} characters after trimming.");
+        if (idempotencyKey is not null && !IdempotencyKeys.IsValid(idempotencyKey))
+            return ProblemResults.Invalid(IdempotencyKeys.Header, "8 to 64 letters, digits, '-' or '_'.");
 
-        var stored = await store.AppendMessageAsync(id, token, text);
+        var stored = await store.AppendMessageAsync(id, token, text, idempotencyKey);
         switch (stored.Outcome)
         {
             case RoomOutcome.Missing: return ProblemResults.RoomNotFound();
             case RoomOutcome.Forbidden: return ProblemResults.NotAMember();
+            case RoomOutcome.Replayed: // stored and announced the first time
+                return TypedResults.Created($"/api/rooms/{id}/messages?after={stored.Message!.Id}", stored.Message);
         }
 
         var message = stored.Message!;

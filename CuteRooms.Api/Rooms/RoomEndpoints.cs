@@ -1,5 +1,7 @@
+using CuteRooms.Api.Limits;
 using CuteRooms.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace CuteRooms.Api.Rooms;
@@ -9,7 +11,7 @@ public static class RoomEndpoints
     public static IEndpointRouteBuilder MapRoomEndpoints(this IEndpointRouteBuilder app)
     {
         var rooms = app.MapGroup("/api/rooms").WithTags("Rooms");
-        rooms.MapPost("/", CreateRoom).RequireRateLimiting(RateLimitPolicies.CreateRoom);
+        rooms.MapPost("/", CreateRoom).RequireRateLimiting(AbuseLimits.CreateRoom);
         rooms.MapGet("/{id}", GetRoom);
         rooms.MapDelete("/{id}", DestroyRoom);
 
@@ -22,7 +24,8 @@ public static class RoomEndpoints
     }
 
     internal static async Task<Results<Created<RoomResponse>, ValidationProblem>> CreateRoom(
-        CreateRoomRequest? request, RoomStore store, IOptions<RoomOptions> options, RoomMetrics metrics)
+        CreateRoomRequest? request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, HttpContext http,
+        RoomStore store, IOptions<RoomOptions> options, RoomMetrics metrics)
     {
         request ??= new CreateRoomRequest();
         var limits = options.Value;
@@ -31,6 +34,8 @@ public static class RoomEndpoints
         var name = request.Name?.Trim();
         if (name is { Length: > 0 } && name.Length > limits.MaxNameLength)
             errors["name"] = [$"At most {limits.MaxNameLength} characters."];
+        else if (name is { Length: > 0 } && TextRules.Problem(name, multiline: false) is { } nameProblem)
+            errors["name"] = [nameProblem];
         if (string.IsNullOrEmpty(name))
             name = FriendlyNames.ForRoom();
 
@@ -41,9 +46,13 @@ public static class RoomEndpoints
         if (request.MaxMembers is { } max && (max < limits.MinMembersLimit || max > limits.MaxMembersLimit))
             errors["maxMembers"] = [$"Between {limits.MinMembersLimit} and {limits.MaxMembersLimit}, or absent for unlimited."];
 
+        if (idempotencyKey is not null && !IdempotencyKeys.IsValid(idempotencyKey))
+            errors[IdempotencyKeys.Header] = ["8 to 64 letters, digits, '-' or '_'."];
+
         if (errors.Count > 0) return ProblemResults.Invalid(errors);
 
-        var room = await store.CreateAsync(name, ttl, request.MaxMembers);
+        var room = await store.CreateAsync(name, ttl, request.MaxMembers,
+            idempotencyKey is null ? null : (ClientAddress.Of(http), idempotencyKey));
         metrics.RoomCreated();
         return TypedResults.Created($"/api/rooms/{room.Id}", room);
     }
@@ -53,14 +62,24 @@ public static class RoomEndpoints
             ? TypedResults.Ok(room)
             : ProblemResults.RoomNotFound();
 
-    internal static async Task<Results<Ok<AdmissionResponse>, ProblemHttpResult>> Admit(
-        string id, AdmissionRequest? request, RoomStore store, IntegrationEventPublisher events, RoomMetrics metrics)
+    internal static async Task<Results<Ok<AdmissionResponse>, ProblemHttpResult, EmptyHttpResult>> Admit(
+        string id, AdmissionRequest? request, HttpContext http, RoomStore store, AdmissionLimiter limiter,
+        IntegrationEventPublisher events, RoomMetrics metrics)
     {
         if (!RoomIds.IsValid(id)) return ProblemResults.RoomNotFound();
 
         var presented = request?.Token;
         var isNewToken = !RoomIds.IsValid(presented);
         var token = isNewToken ? RoomIds.NewId() : presented!;
+
+        // Only an admission that adds a member counts against the address's limit.
+        if ((isNewToken || !await store.IsMemberAsync(id, token))
+            && await limiter.RefusalAsync(ClientAddress.Of(http), http.RequestAborted) is { } retryAfter)
+        {
+            metrics.AdmissionRefused();
+            await ProblemDetailsDefaults.TooManyRequests(http, retryAfter);
+            return TypedResults.Empty;
+        }
 
         var admission = await store.AdmitAsync(id, token);
         switch (admission.Outcome)

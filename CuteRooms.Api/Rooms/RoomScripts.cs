@@ -9,7 +9,7 @@ internal static class RoomScripts
 {
     private const string Touch = """
         local function touch(ttl)
-          for i = 1, #KEYS do redis.call('EXPIRE', KEYS[i], ttl) end
+          for i = 1, 5 do redis.call('EXPIRE', KEYS[i], ttl) end
         end
         """;
 
@@ -59,13 +59,22 @@ internal static class RoomScripts
         return 'ok'
         """;
 
-    // ARGV: token, text, sentAt (unix ms), stream max length, author id.
-    // Returns the new id and the id of the message before it, read in the same atomic step.
+    // KEYS: the five room keys, then the post's idempotency key (or none). ARGV: token, text, sentAt
+    // (unix ms), stream max length, author id, seconds to remember the idempotency key.
+    // Returns the new id and the id of the message before it, read in the same atomic step; a repeat
+    // of an idempotency key returns the message stored the first time.
     public const string PostMessage = Touch + """
 
         local ttl = redis.call('HGET', KEYS[1], 'ttl')
         if not ttl then return { 'missing' } end
         if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return { 'forbidden' } end
+        if KEYS[6] then
+          local stored = redis.call('GET', KEYS[6])
+          if stored then
+            local entry = redis.call('XRANGE', KEYS[5], stored, stored)
+            return { 'replayed', stored, entry[1] and entry[1][2] or {} }
+          end
+        end
         local author = redis.call('HGET', KEYS[4], ARGV[1]) or 'anonymous'
         local last = redis.call('XREVRANGE', KEYS[5], '+', '-', 'COUNT', 1)
         local previous = ''
@@ -73,6 +82,7 @@ internal static class RoomScripts
         local id = redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[4], '*',
           'author', author, 'authorId', ARGV[5], 'text', ARGV[2], 'sentAt', ARGV[3])
         touch(tonumber(ttl))
+        if KEYS[6] then redis.call('SET', KEYS[6], id, 'EX', math.min(tonumber(ttl), tonumber(ARGV[6]))) end
         return { 'ok', id, previous, author }
         """;
 

@@ -4,10 +4,11 @@ using StackExchange.Redis;
 
 namespace CuteRooms.Api.Rooms;
 
-public enum RoomOutcome { Ok, Missing, Forbidden, Full }
+public enum RoomOutcome { Ok, Missing, Forbidden, Full, Replayed }
 
 public sealed record Admission(RoomOutcome Outcome, string? DisplayName = null, bool Joined = false, RoomResponse? Room = null);
 
+/// <summary>A post's result; <see cref="RoomOutcome.Replayed"/>: its idempotency key had stored <see cref="Message"/> before.</summary>
 public sealed record StoredMessage(RoomOutcome Outcome, MessageResponse? Message = null, string? PreviousId = null);
 
 public sealed record History(RoomOutcome Outcome, IReadOnlyList<MessageResponse> Messages);
@@ -18,19 +19,47 @@ public sealed class RoomStore(IConnectionMultiplexer redis, IOptions<RoomOptions
     private IDatabase Db => redis.GetDatabase();
     private RoomOptions Options => options.Value;
 
-    public async Task<RoomResponse> CreateAsync(string name, int ttlSeconds, int? maxMembers)
+    /// <param name="idempotencyScope">The client's address and its idempotency key, when it sent one: a repeat gets the same room.</param>
+    public async Task<RoomResponse> CreateAsync(string name, int ttlSeconds, int? maxMembers, (string Address, string Key)? idempotencyScope = null)
     {
+        var id = RoomIds.NewId();
+        if (idempotencyScope is var (address, key))
+        {
+            // The first request with the key claims it with the id it is about to create; a repeat
+            // reads that id. Not one script: the claim and the room live in different slots.
+            var claim = $"idempotency:room:{IdempotencyKeys.Digest(address, key)}";
+            if (!await Db.StringSetAsync(claim, id, IdempotencyKeys.Window, When.NotExists))
+            {
+                var claimed = (string?)await Db.StringGetAsync(claim);
+                if (claimed is not null && await WaitForRoomAsync(claimed) is { } existing) return existing;
+            }
+        }
+
         // 126 random bits make a collision practically impossible; the script still refuses to overwrite.
         while (true)
         {
-            var id = RoomIds.NewId();
             var now = time.GetUtcNow();
             var created = (long)await Db.ScriptEvaluateAsync(RoomScripts.Create, Keys(id),
                 [name, now.ToUnixTimeMilliseconds(), ttlSeconds, maxMembers ?? 0]);
             // A new room is fully known from what was written: nobody has joined yet.
             if (created == 1) return new RoomResponse(id, name, ttlSeconds, now.AddSeconds(ttlSeconds), 0, 0, maxMembers);
+            id = RoomIds.NewId();
         }
     }
+
+    /// <summary>The room a concurrent first request is creating: there within milliseconds, unless that request failed.</summary>
+    private async Task<RoomResponse?> WaitForRoomAsync(string roomId)
+    {
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            if (await GetAsync(roomId) is { } room) return room;
+            await Task.Delay(TimeSpan.FromMilliseconds(50), time);
+        }
+        return null;
+    }
+
+    public async Task<bool> IsMemberAsync(string roomId, string token) =>
+        await Db.SetContainsAsync(new RoomKeys(roomId).Members, token);
 
     public async Task<RoomResponse?> GetAsync(string roomId)
     {
@@ -52,13 +81,21 @@ public sealed class RoomStore(IConnectionMultiplexer redis, IOptions<RoomOptions
     public async Task<RoomOutcome> DestroyAsync(string roomId, string token) =>
         Outcome(await Db.ScriptEvaluateAsync(RoomScripts.Destroy, [.. Keys(roomId), new RoomKeys(roomId).Destroyed], [token]));
 
-    public async Task<StoredMessage> AppendMessageAsync(string roomId, string token, string text)
+    public async Task<StoredMessage> AppendMessageAsync(string roomId, string token, string text, string? idempotencyKey = null)
     {
         var sentAt = time.GetUtcNow();
         var authorId = AuthorIds.For(roomId, token);
-        var values = (RedisResult[])(await Db.ScriptEvaluateAsync(RoomScripts.PostMessage, Keys(roomId),
-            [token, text, sentAt.ToUnixTimeMilliseconds(), Options.MessageHistoryLength, authorId]))!;
+        var keys = new RoomKeys(roomId);
+        RedisKey[] scriptKeys = idempotencyKey is null ? Keys(roomId) : [.. Keys(roomId), keys.Sent(token, idempotencyKey)];
+        var values = (RedisResult[])(await Db.ScriptEvaluateAsync(RoomScripts.PostMessage, scriptKeys,
+            [token, text, sentAt.ToUnixTimeMilliseconds(), Options.MessageHistoryLength, authorId, (long)IdempotencyKeys.Window.TotalSeconds]))!;
         var outcome = Outcome(values[0]);
+        if (outcome == RoomOutcome.Replayed)
+        {
+            var fields = (RedisResult[])values[2]!;
+            var stored = MessageFields.ToMessage((string)values[1]!, name => FieldValue(fields, name));
+            return new StoredMessage(outcome, stored with { Text = FieldValue(fields, MessageFields.Text) ?? text });
+        }
         if (outcome != RoomOutcome.Ok) return new StoredMessage(outcome);
 
         var previous = (string?)values[2];
@@ -115,6 +152,7 @@ public sealed class RoomStore(IConnectionMultiplexer redis, IOptions<RoomOptions
         "missing" => RoomOutcome.Missing,
         "forbidden" => RoomOutcome.Forbidden,
         "full" => RoomOutcome.Full,
+        "replayed" => RoomOutcome.Replayed,
         var other => throw new InvalidOperationException($"Unexpected script status '{other}'."),
     };
 

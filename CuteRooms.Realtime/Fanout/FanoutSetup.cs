@@ -1,4 +1,5 @@
 using CuteRooms.Realtime.Presence;
+using CuteRooms.Realtime.Streams;
 using MassTransit;
 
 namespace CuteRooms.Realtime.Fanout;
@@ -13,6 +14,10 @@ public static class FanoutSetup
         builder.Services.AddSingleton<RealtimeMetrics>();
         builder.Services.AddSingleton<RoomReader>();
         builder.Services.AddSingleton<RoomHub>();
+        builder.Services.AddOptions<StreamLimitOptions>()
+            .BindConfiguration(StreamLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<StreamLimiter>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<StreamLimiter>());
         builder.Services.AddHostedService<RoomMaintenance>();
         builder.Services.AddHostedService<EndStreamsOnStop>();
 

@@ -18,6 +18,7 @@ public sealed class RoomEventStream(
     Subscriber subscriber,
     string? resumeAfter,
     Connection connection,
+    StreamLease lease,
     RoomReader reader,
     RoomHub hub,
     IntegrationEventPublisher events,
@@ -59,6 +60,7 @@ public sealed class RoomEventStream(
         {
             // Connecting put the token in `online`, so leaving must take it out, joined or not.
             await LeaveAsync(joined);
+            await lease.DisposeAsync();
             metrics.Disconnected();
         }
     }

@@ -20,18 +20,19 @@ public static class RoomEventStreamEndpoints
     /// Opens a member's stream: replays what came after <c>Last-Event-ID</c> (header, or the
     /// <c>lastEventId</c> query for clients that cannot set it), then live events.
     /// </summary>
-    internal static async Task<Results<RoomEventStream, ValidationProblem, ProblemHttpResult>> Subscribe(
+    internal static async Task<Results<RoomEventStream, ValidationProblem, ProblemHttpResult, EmptyHttpResult>> Subscribe(
         string id,
         [FromHeader(Name = "Last-Event-ID")] string? lastEventIdHeader,
         [FromQuery] string? lastEventId,
-        HttpRequest request,
+        HttpContext http,
+        StreamLimiter limiter,
         RoomReader reader,
         RoomHub hub,
         IntegrationEventPublisher events,
         RealtimeMetrics metrics,
         IOptions<RealtimeOptions> options)
     {
-        if (AuthCookie.TokenFrom(request) is not { } token)
+        if (AuthCookie.TokenFrom(http.Request) is not { } token)
             return ProblemResults.MissingToken();
         if (!RoomIds.IsValid(id))
             return ProblemResults.RoomNotFound();
@@ -40,7 +41,15 @@ public static class RoomEventStreamEndpoints
         if (!string.IsNullOrEmpty(resumeAfter) && !StreamIds.IsValid(resumeAfter))
             return ProblemResults.Invalid("Last-Event-ID", "A message id such as 1700000000000-0.");
 
+        if (await limiter.TryAcquireAsync(token) is not { } lease)
+        {
+            metrics.StreamRefused();
+            await ProblemDetailsDefaults.TooManyRequests(http, StreamLimiter.RetryAfter);
+            return TypedResults.Empty;
+        }
+
         var connection = await reader.ConnectAsync(id, token);
+        if (connection.Outcome != ConnectOutcome.Ok) await lease.DisposeAsync();
         switch (connection.Outcome)
         {
             case ConnectOutcome.Missing: return ProblemResults.RoomNotFound();
@@ -48,6 +57,6 @@ public static class RoomEventStreamEndpoints
         }
 
         return new RoomEventStream(new Subscriber(id, token, options.Value.OutboxCapacity),
-            string.IsNullOrEmpty(resumeAfter) ? null : resumeAfter, connection, reader, hub, events, metrics, options.Value);
+            string.IsNullOrEmpty(resumeAfter) ? null : resumeAfter, connection, lease, reader, hub, events, metrics, options.Value);
     }
 }

@@ -33,6 +33,10 @@ public sealed class GatekeeperMiddleware(RequestDelegate next, IOptions<Gatekeep
                 case HttpStatusCode.Conflict:
                     context.Response.Redirect(LobbyNotices.Url(LobbyNotices.RoomFull));
                     return;
+                case HttpStatusCode.TooManyRequests:
+                    // Too many new members from this address: the Api's own answer, with its Retry-After.
+                    await ProblemDetailsDefaults.TooManyRequests(context, result.RetryAfter);
+                    return;
                 default:
                     logger.LogWarning("Admission to a room failed with {Status} {ProblemType}", (int)result.Status, result.Problem?.Type);
                     throw new InvalidOperationException($"The gatekeeper could not admit the visitor: {(int)result.Status} {result.Problem?.Type}.");

@@ -1,3 +1,4 @@
+using CuteRooms.Contracts;
 using System.ComponentModel.DataAnnotations;
 
 namespace CuteRooms.Web.Lobby;
@@ -11,6 +12,9 @@ public sealed class CreateRoomForm
     public string? Name { get; set; }
 
     public int TtlSeconds { get; set; } = Lifetimes[0].Seconds;
+
+    /// <summary>Rendered into the form: a resubmit of the same form (after a timeout, a double click) gets the same room.</summary>
+    public string IdempotencyKey { get; set; } = IdempotencyKeys.NewKey();
 
     [Range(2, 100_000, ErrorMessage = "Between 2 and 100000, or empty for unlimited.")]
     public int? MaxMembers { get; set; }

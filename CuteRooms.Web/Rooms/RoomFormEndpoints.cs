@@ -24,11 +24,13 @@ public static class RoomFormEndpoints
     }
 
     internal static async Task<RedirectHttpResult> PostMessageAsync(
-        string id, [FromForm] string? text, HttpRequest request, CuteRoomsApiClient api, CancellationToken cancellationToken)
+        string id, [FromForm] string? text, [FromForm] string? idempotencyKey, HttpRequest request, CuteRoomsApiClient api, CancellationToken cancellationToken)
     {
         if (AuthCookie.TokenFrom(request) is not { } token) return BackToRoom(id, RoomProblems.NotAdmitted);
 
-        var posted = await api.PostMessageAsync(id, token, text ?? "", cancellationToken);
+        // The page renders a fresh key into the form: the same form sent twice stores one message.
+        var key = IdempotencyKeys.IsValid(idempotencyKey) ? idempotencyKey : null;
+        var posted = await api.PostMessageAsync(id, token, text ?? "", key, cancellationToken);
         if (posted.IsSuccess) return BackToRoom(id, problem: null);
         return posted.Status == HttpStatusCode.NotFound
             ? ToLobby(LobbyNotices.RoomNotFound)
@@ -54,8 +56,7 @@ public static class RoomFormEndpoints
         var antiforgery = context.HttpContext.RequestServices.GetRequiredService<IAntiforgery>();
         if (!await antiforgery.IsRequestValidAsync(context.HttpContext))
         {
-            return TypedResults.Problem("The form has expired; reload the page and try again.",
-                statusCode: StatusCodes.Status400BadRequest, title: "Form expired", type: ProblemTypes.MalformedRequest);
+            return CuteRooms.Web.Edge.FormGuard.FormExpired();
         }
         return await next(context);
     }

@@ -9,8 +9,8 @@ namespace CuteRooms.Bench;
 /// The whole system as `dotnet run --project CuteRooms.AppHost` runs it: the AppHost (built in the
 /// bench's configuration) as a child process, in the Production environment, on the machine's Redis
 /// and RabbitMQ (<c>ConnectionStrings__redis</c> / <c>__messaging</c>, else 127.0.0.1:6379 and :5672), the
-/// services' telemetry off and the per-member post limit lifted (the bench posts from a few members;
-/// that limit is not what it measures). Out of process, so that the bench's own process only makes load:
+/// services' telemetry off and the post and admission limits lifted (the bench admits every subscriber
+/// and posts from one address; those limits are not what it measures). Out of process, so that the bench's own process only makes load:
 /// hosting the app model in it (Aspire.Hosting.Testing) cost the bench's readers CPU and doubled p99.
 /// </summary>
 public sealed partial class BenchSystem : IAsyncDisposable
@@ -83,6 +83,10 @@ public sealed partial class BenchSystem : IAsyncDisposable
             "--CuteRooms:ServiceSettings:OTEL_EXPORTER_OTLP_ENDPOINT=",
             "--CuteRooms:ServiceSettings:RateLimits:MessagesPerSecond=100000",
             "--CuteRooms:ServiceSettings:RateLimits:MessageBurst=100000",
+            "--CuteRooms:ServiceSettings:RateLimits:AddressMessagesPerSecond=100000",
+            "--CuteRooms:ServiceSettings:RateLimits:AddressMessageBurst=100000",
+            // Every subscriber is admitted from the bench's one address.
+            "--CuteRooms:ServiceSettings:RateLimits:AdmissionsPerMinute=1000000",
         })
         {
             startInfo.ArgumentList.Add(argument);

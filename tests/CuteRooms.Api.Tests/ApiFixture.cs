@@ -32,7 +32,11 @@ public sealed class ApiFixture : WebApplicationFactory<Program>
     {
         builder.UseSetting("ConnectionStrings:redis", RedisConnectionString);
         builder.UseSetting("ConnectionStrings:messaging", MessagingConnectionString);
+        // In process every request comes from one (unknown) address: the per-address limits would throttle the suite.
         builder.UseSetting("RateLimits:RoomsPerMinute", "1000000");
+        builder.UseSetting("RateLimits:AdmissionsPerMinute", "1000000");
+        builder.UseSetting("RateLimits:AddressMessagesPerSecond", "1000000");
+        builder.UseSetting("RateLimits:AddressMessageBurst", "1000000");
     }
 
     public async Task<RoomResponse> CreateRoomAsync(CreateRoomRequest? request = null, HttpClient? client = null)

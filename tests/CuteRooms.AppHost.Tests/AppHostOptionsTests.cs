@@ -34,4 +34,21 @@ public sealed class AppHostOptionsTests
 
         Assert.Equal("00:00:02", options.ServiceSettings["Realtime__HeartbeatInterval"]);
     }
+
+    [Fact]
+    public void Api_replicas_default_to_one_and_take_the_short_switch()
+    {
+        Assert.Equal(1, Parse().ApiReplicas);
+        Assert.Equal(2, Parse("--api-replicas", "2").ApiReplicas);
+    }
+
+    [Fact]
+    public void Resource_settings_reach_only_their_service()
+    {
+        var options = Parse("--CuteRooms:ResourceSettings:web:TrustedProxies:Networks:0=10.0.0.0/8", "--CuteRooms:ServiceSettings:A=1");
+
+        Assert.Contains(new KeyValuePair<string, string>("TrustedProxies__Networks__0", "10.0.0.0/8"), options.SettingsFor("web"));
+        Assert.DoesNotContain(options.SettingsFor("api"), setting => setting.Key.StartsWith("TrustedProxies", StringComparison.Ordinal));
+        Assert.Contains(new KeyValuePair<string, string>("A", "1"), options.SettingsFor("api"));
+    }
 }

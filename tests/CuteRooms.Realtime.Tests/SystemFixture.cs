@@ -40,6 +40,10 @@ public sealed class SystemFixture : IAsyncLifetime
             ["RateLimits:RoomsPerMinute"] = "100000",
             ["RateLimits:MessagesPerSecond"] = "100000",
             ["RateLimits:MessageBurst"] = "100000",
+            ["RateLimits:AddressMessagesPerSecond"] = "100000",
+            ["RateLimits:AddressMessageBurst"] = "100000",
+            ["RateLimits:AdmissionsPerMinute"] = "100000",
+            ["RateLimits:StreamsPerMember"] = "1000",
             ["Rooms:MinTtlSeconds"] = "1",
         };
         if (heartbeat is not null)

@@ -21,8 +21,14 @@ public sealed class SystemFixture : IAsyncLifetime
         await InitializeAsync(system.WebEndpoint);
     }
 
-    /// <summary>Every test creates rooms from the same address; the production limit would throttle the suite.</summary>
-    public static IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["RateLimits:RoomsPerMinute"] = "10000" };
+    /// <summary>Every test creates rooms and members from the same address; the production limits would throttle the suite.</summary>
+    public static IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
+    {
+        ["RateLimits:RoomsPerMinute"] = "10000",
+        ["RateLimits:AdmissionsPerMinute"] = "10000",
+        ["RateLimits:AddressMessagesPerSecond"] = "10000",
+        ["RateLimits:AddressMessageBurst"] = "10000",
+    };
 
     /// <summary>Only the browser, for a system someone else booted.</summary>
     public async Task InitializeAsync(Uri web)

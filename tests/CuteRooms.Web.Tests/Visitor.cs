@@ -26,6 +26,10 @@ public sealed partial class Visitor : IAsyncDisposable
     /// <summary>Uncaught script errors and console errors, shown when a test fails on the page's behaviour.</summary>
     public List<string> ScriptErrors { get; } = [];
 
+    /// <summary>Every Content-Security-Policy violation the pages of this visitor reported.</summary>
+    public async Task<IReadOnlyList<string>> CspViolationsAsync() =>
+        await Page.EvaluateAsync<string[]>("() => window.__cspViolations ?? []");
+
     public static async Task<Visitor> ArriveAsync(SystemFixture system, bool javaScript = true, ViewportSize? viewport = null)
     {
         var context = await system.Browser.NewContextAsync(new BrowserNewContextOptions
@@ -35,6 +39,12 @@ public sealed partial class Visitor : IAsyncDisposable
             ViewportSize = viewport ?? BrowserSettings.Desktop,
             ColorScheme = ColorScheme.Dark,
         });
+        // Injected by the browser itself, so it is not subject to the page's CSP; it records what the CSP refused.
+        await context.AddInitScriptAsync("""
+            window.__cspViolations = [];
+            document.addEventListener('securitypolicyviolation', e =>
+              window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`));
+            """);
         var page = await context.NewPageAsync();
         var visitor = new Visitor(context, page, javaScript);
         page.Dialog += async (_, dialog) =>

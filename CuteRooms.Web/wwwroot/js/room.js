@@ -208,6 +208,9 @@ function start(root) {
   // Sends go out one after another, so two quick messages are stored in the order typed. The
   // composer is cleared at once; a message that fails comes back into it if it is still empty.
   let outbox = Promise.resolve();
+  // Each message carries an idempotency key; sending the same text again after a failure reuses it,
+  // so a post that was stored although its answer was lost is not stored twice.
+  let unsent = null; // { text, key } of the last message that failed
   el.composer.addEventListener("submit", (event) => {
     event.preventDefault();
     const text = el.text.value.trim();
@@ -215,16 +218,24 @@ function start(root) {
     el.text.value = "";
     updateCounter();
     el.text.focus();
-    outbox = outbox.then(() => send(text));
+    const key = unsent?.text === text ? unsent.key : newKey();
+    unsent = null;
+    outbox = outbox.then(() => send(text, key));
   });
 
-  async function send(text) {
+  // crypto.randomUUID needs a secure context; getRandomValues works on plain http too.
+  function newKey() {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  }
+
+  async function send(text, key) {
     if (ended) return;
     let problem = "";
     try {
       const response = await fetch(`${api}/messages`, {
         method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        headers: { "Content-Type": "application/json", Accept: "application/json", "Idempotency-Key": key },
         body: JSON.stringify({ text }),
       });
       if (response.ok) {
@@ -239,6 +250,7 @@ function start(root) {
       problem = "You seem to be offline; your message was not sent.";
     }
     showProblem(problem);
+    unsent = { text, key };
     if (!el.text.value) { el.text.value = text; updateCounter(); }
   }
 

@@ -29,25 +29,31 @@ public sealed class TestSystem : IAsyncDisposable
     private readonly TextWriter log;
     private readonly ResourceConsoles consoles;
 
-    private TestSystem(DistributedApplication app, TextWriter log, ResourceConsoles consoles, int realtimeReplicas)
+    private TestSystem(DistributedApplication app, TextWriter log, ResourceConsoles consoles, int realtimeReplicas, int apiReplicas)
     {
         this.app = app;
         this.log = log;
         this.consoles = consoles;
         WebEndpoint = app.GetEndpoint("web", "http");
-        ApiEndpoint = app.GetEndpoint("api", "http");
+        ApiEndpoints = apiReplicas == 1
+            ? [app.GetEndpoint("api", "http")]
+            : [.. Enumerable.Range(0, apiReplicas).Select(index => app.GetEndpoint($"api-{index}", "http"))];
+        ApiEndpoint = ApiEndpoints[0];
         RealtimeEndpoints = [.. Enumerable.Range(0, realtimeReplicas).Select(index => app.GetEndpoint(RealtimeReplica(index), "http"))];
     }
 
     public Uri WebEndpoint { get; }
     public Uri ApiEndpoint { get; }
+    public IReadOnlyList<Uri> ApiEndpoints { get; }
     public IReadOnlyList<Uri> RealtimeEndpoints { get; }
 
     public static string RealtimeReplica(int index) => $"realtime-{index}";
 
     /// <param name="name">Names the log file.</param>
     /// <param name="serviceSettings">Configuration for every service (timings, limits), through the AppHost's <c>CuteRooms:ServiceSettings</c>.</param>
-    public static async Task<TestSystem> StartAsync(string name, int realtimeReplicas, IReadOnlyDictionary<string, string>? serviceSettings = null)
+    /// <param name="webSettings">Configuration for the Web alone (<c>CuteRooms:ResourceSettings:web</c>).</param>
+    public static async Task<TestSystem> StartAsync(string name, int realtimeReplicas, IReadOnlyDictionary<string, string>? serviceSettings = null,
+        int apiReplicas = 1, IReadOnlyDictionary<string, string>? webSettings = null)
     {
         string[] args =
         [
@@ -55,9 +61,11 @@ public sealed class TestSystem : IAsyncDisposable
             $"--ConnectionStrings:messaging={MessagingConnectionString}",
             "--CuteRooms:WebPort=0",
             $"--CuteRooms:RealtimeReplicas={realtimeReplicas}",
+            $"--CuteRooms:ApiReplicas={apiReplicas}",
             // No dashboard runs under test: nothing to export telemetry to.
             "--CuteRooms:ServiceSettings:OTEL_EXPORTER_OTLP_ENDPOINT=",
             .. (serviceSettings ?? new Dictionary<string, string>()).Select(setting => $"--CuteRooms:ServiceSettings:{setting.Key}={setting.Value}"),
+            .. (webSettings ?? new Dictionary<string, string>()).Select(setting => $"--CuteRooms:ResourceSettings:web:{setting.Key}={setting.Value}"),
         ];
 
         var log = ServiceLogFile.Create(name);
@@ -78,7 +86,7 @@ public sealed class TestSystem : IAsyncDisposable
             app = await builder.BuildAsync(timeout.Token);
             await app.StartAsync(timeout.Token);
             await app.ResourceNotifications.WaitForResourceHealthyAsync("web", timeout.Token);
-            return new TestSystem(app, log, consoles, realtimeReplicas);
+            return new TestSystem(app, log, consoles, realtimeReplicas, apiReplicas);
         }
         catch
         {

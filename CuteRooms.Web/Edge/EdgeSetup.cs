@@ -1,0 +1,55 @@
+namespace CuteRooms.Web.Edge;
+
+/// <summary>What happens to every request before any feature sees it.</summary>
+public static class EdgeSetup
+{
+    public static IHostApplicationBuilder AddEdge(this IHostApplicationBuilder builder)
+    {
+        // Browsers connect straight to the Web unless an operator names the proxies in front of it.
+        builder.AddTrustedProxies(defaultNetworks: []);
+        builder.Services.AddOptions<PublicOriginOptions>()
+            .BindConfiguration(PublicOriginOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<PublicOrigin>();
+        builder.AddProblemDetailsDefaults();
+        builder.Services.AddExceptionHandler<NonPageExceptionHandler>();
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
+        return builder;
+    }
+
+    public static WebApplication UseEdge(this WebApplication app)
+    {
+        app.UseSecurityHeaders(SecurityHeaders.Policy);
+        app.UseTrustedProxies();
+        var publicOrigin = app.Services.GetRequiredService<PublicOrigin>();
+        app.Use((context, next) => publicOrigin.InvokeAsync(context, next));
+
+        // No developer exception page in any environment: a page that fails to render shows the error
+        // page (re-executed as a GET), anything else answers problem details, and every 4xx the framework
+        // answers by itself (routing misses, unreadable forms) is problem details too.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandlingPath = "/error",
+            CreateScopeForErrors = true,
+            StatusCodeSelector = ProblemDetailsDefaults.StatusCodeOf,
+        });
+        app.UseStatusCodePages();
+        return app;
+    }
+}
+
+/// <summary>A failed post, put or delete answers problem details: re-executing it against the error page would post again.</summary>
+internal sealed class NonPageExceptionHandler(IProblemDetailsService problems) : Microsoft.AspNetCore.Diagnostics.IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) || context.Response.HasStarted) return false;
+        var status = ProblemDetailsDefaults.StatusCodeOf(exception);
+        context.Response.StatusCode = status;
+        var (type, detail) = ProblemDetailsDefaults.Describe(status);
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = { Status = status, Type = type, Detail = detail, Title = Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) },
+        });
+    }
+}

@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using CuteRooms.Contracts;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CuteRooms.Web.Tests;
+
+/// <summary>
+/// Whatever a client sends through the Web origin, a refusal is problem details with a stable type and
+/// never a stack trace or an exception's text; and nothing of it is stored or reaches a subscriber.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class ProblemSweepTests(SystemFixture system)
+{
+    public static TheoryData<string, string, string?, string?> Requests => new()
+    {
+        // method, path, content type, body
+        { "GET", "//api/rooms", null, null },
+        { "POST", "//api/rooms", "application/json", "{}" },
+        { "GET", "/api\\rooms", null, null },
+        { "GET", "/api/rooms/%5C", null, null },
+        { "GET", "/nothing-here", null, null },
+        { "DELETE", "/", null, null },
+        { "PUT", "/api/rooms", "application/json", "{}" },
+        { "PATCH", "/api/rooms/{room}", "application/json", "{}" },
+        { "GET", "/api/nothing", null, null },
+        { "GET", "/realtime/nothing", null, null },
+        { "GET", "/internal/rooms/{room}", null, null },
+        { "POST", "/api/rooms", "application/json", "{not json" },
+        { "POST", "/api/rooms", "text/plain", "hello" },
+        { "POST", "/api/rooms", "application/json", """{"ttlSeconds":"soon"}""" },
+        { "POST", "/api/rooms", "application/json", "{\"name\":\"a\\u0000b\"}" },
+        { "POST", "/api/rooms", "application/json", "{\"name\":\"bell\\u0007\"}" },
+        { "POST", "/api/rooms/{room}/messages", "application/json", "{\"text\":\"nul\\u0000here\"}" },
+        { "POST", "/api/rooms/{room}/messages", "application/json", "{\"text\":\"c1\\u0085here\"}" },
+        { "POST", "/api/rooms/{room}/messages", "application/json", "{\"text\":\"escape\\u001b[31m\"}" },
+        { "POST", "/api/rooms/{room}/messages", "application/json", "[1,2,3]" },
+        { "POST", "/api/rooms/{room}/messages", "application/json", "{\"text\":\"   \"}" },
+        { "POST", "/api/rooms/{room}/messages", "application/x-www-form-urlencoded", "text=hi" },
+        { "GET", "/api/rooms/{room}/messages?limit=-1", null, null },
+        { "GET", "/api/rooms/{room}/messages?after=<script>", null, null },
+        { "GET", "/realtime/rooms/{room}/events?lastEventId=../../etc", null, null },
+        { "POST", "/room/{room}/messages", "application/x-www-form-urlencoded", "text=no+antiforgery+token" },
+        { "POST", "/room/{room}/messages", "application/json", "{\"text\":\"not a form\"}" },
+        { "POST", "/room/{room}/destroy", "application/x-www-form-urlencoded", "" },
+        { "POST", "/", "application/x-www-form-urlencoded", "_handler=create-room&Form.Name=x" },
+        { "POST", "/", "application/json", "{}" },
+        { "POST", "/room/{room}", "application/x-www-form-urlencoded", "x=1" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Requests))]
+    public async Task Bad_input_is_problem_details_with_a_type_and_no_stack_trace(string method, string path, string? contentType, string? body)
+    {
+        var (roomId, token) = await MemberRoomAsync();
+        using var client = Client();
+        // Absolute, so that "//api/rooms" stays a path rather than naming a host.
+        using var request = new HttpRequestMessage(new HttpMethod(method), system.WebEndpoint.GetLeftPart(UriPartial.Authority) + path.Replace("{room}", roomId));
+        request.Headers.Add("Cookie", $"{AuthCookie.Name}={token}");
+        request.Headers.Add("Sec-Fetch-Site", "same-origin");
+        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, contentType ?? "application/json");
+
+        using var response = await client.SendAsync(request);
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode is >= 400 and < 500, $"{method} {path} answered {(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<ProblemDetails>();
+        Assert.StartsWith("urn:cuterooms:problem:", problem?.Type);
+        Assert.DoesNotContain("   at ", text);
+        Assert.DoesNotContain("Exception", text);
+        Assert.Empty(await HistoryAsync(roomId, token));
+    }
+
+    [Fact]
+    public async Task Refused_posts_reach_no_subscriber()
+    {
+        var (roomId, token) = await MemberRoomAsync();
+        using var client = Client();
+        using var stream = new HttpRequestMessage(HttpMethod.Get, $"/realtime/rooms/{roomId}/events");
+        stream.Headers.Add("Cookie", $"{AuthCookie.Name}={token}");
+        using var events = await client.SendAsync(stream, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await events.Content.ReadAsStreamAsync());
+
+        foreach (var text in new[] { "nul\u0000", "bell\u0007", "\u009b31m", "   " })
+        {
+            using var refused = await client.PostMessageAsync(roomId, token, text);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+        using var accepted = await client.PostMessageAsync(roomId, token, "the only one");
+        Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
+
+        // The first message event on the stream is the accepted one: nothing refused came before it.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        string? line;
+        while ((line = await reader.ReadLineAsync(timeout.Token)) is not null && line != "event: message") { }
+        var data = await reader.ReadLineAsync(timeout.Token);
+        Assert.Contains("the only one", data);
+    }
+
+    private HttpClient Client() =>
+        new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = system.WebEndpoint };
+
+    private async Task<(string RoomId, string Token)> MemberRoomAsync()
+    {
+        using var client = Client();
+        var room = await client.CreatedRoomAsync();
+        return (room.Id, await client.MemberOfAsync(room.Id));
+    }
+
+    private async Task<IReadOnlyList<MessageResponse>> HistoryAsync(string roomId, string token)
+    {
+        using var client = Client();
+        return await client.HistoryAsync(roomId, token);
+    }
+}
