@@ -20,8 +20,8 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 
 var app = builder.Build();
 
-app.UseTrustedProxies();
 app.UseProblemDetailsDefaults();
+app.UseTrustedProxies();
 app.UseRateLimiter();
 
 app.MapOpenApi();

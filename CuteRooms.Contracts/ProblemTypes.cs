@@ -18,6 +18,7 @@ public static class ProblemTypes
     public const string RateLimited = Prefix + "rate-limited";
     public const string CrossSiteRequest = Prefix + "cross-site-request";
     public const string FormExpired = Prefix + "form-expired";
+    public const string IdempotencyKeyReused = Prefix + "idempotency-key-reused";
     public const string ServiceUnavailable = Prefix + "service-unavailable";
     public const string ClientError = Prefix + "client-error";
     public const string Unexpected = Prefix + "unexpected";

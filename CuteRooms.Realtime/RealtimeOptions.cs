@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace CuteRooms.Realtime;
 
 /// <summary>Tuning of the fan-out, from the <c>Realtime</c> configuration section; validated on start.</summary>
-public sealed class RealtimeOptions
+public sealed class RealtimeOptions : IValidatableObject
 {
     public const string SectionName = "Realtime";
 
@@ -30,4 +30,11 @@ public sealed class RealtimeOptions
 
     /// <summary>…plus a random share of this, so the streams of a stopped replica do not all come back at once.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")] public TimeSpan ReconnectJitter { get; set; } = TimeSpan.FromSeconds(2);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // Live entries and stream leases must be refreshed before they count as stale.
+        if (HeartbeatInterval * 2 > OnlineStaleAfter)
+            yield return new ValidationResult("Realtime:OnlineStaleAfter must be at least twice Realtime:HeartbeatInterval.");
+    }
 }

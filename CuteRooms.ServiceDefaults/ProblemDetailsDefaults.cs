@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
@@ -58,24 +57,26 @@ public static class ProblemDetailsDefaults
         return TypedResults.Problem(detail: detail, statusCode: status, type: type);
     }
 
-    /// <summary>
-    /// Writes the 429 of any limit: problem details with <c>Retry-After</c> in whole seconds (at least
-    /// one, so a client that honours it never retries at once).
-    /// </summary>
-    public static ValueTask TooManyRequests(HttpContext context, TimeSpan? retryAfter)
-    {
-        var seconds = Math.Max(1, (int)Math.Ceiling((retryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds));
-        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var problem = TypedResults.Problem(
-            detail: $"Too many requests; retry in {seconds} s.", statusCode: StatusCodes.Status429TooManyRequests,
-            title: "Slow down", type: ProblemTypes.RateLimited);
-        return new ValueTask(problem.ExecuteAsync(context));
-    }
+    /// <summary>The 429 of any limit: problem details with <c>Retry-After</c>.</summary>
+    public static RateLimitedHttpResult RateLimited(TimeSpan? retryAfter) => new(retryAfter);
+
+    /// <summary>Writes <see cref="RateLimited"/> where no endpoint result can (the rate limiter's rejection, a middleware).</summary>
+    public static ValueTask TooManyRequests(HttpContext context, TimeSpan? retryAfter) => new(RateLimited(retryAfter).ExecuteAsync(context));
 
     public static WebApplication UseProblemDetailsDefaults(this WebApplication app)
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusCodeOf });
-        app.UseStatusCodePages();
+        app.UseStatusCodePagesAsProblems();
+        return app;
+    }
+
+    /// <summary>
+    /// A bare 4xx or 5xx (a routing miss, an unreadable body) gets a problem body with its stable type,
+    /// written as JSON whatever the request's <c>Accept</c> says.
+    /// </summary>
+    public static WebApplication UseStatusCodePagesAsProblems(this WebApplication app)
+    {
+        app.UseStatusCodePages(context => ForStatus(context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));
         return app;
     }
 
@@ -91,18 +92,29 @@ public static class ProblemDetailsDefaults
     /// A request the framework could not read (a malformed form, a body cut off at its limit) is the
     /// client's error: problem details with its status, never an error page or the exception's text.
     /// </summary>
-    private sealed class ClientErrorExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+    private sealed class ClientErrorExceptionHandler : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
         {
             if (exception is not BadHttpRequestException bad || context.Response.HasStarted) return false;
-            context.Response.StatusCode = bad.StatusCode;
-            var (type, detail) = Describe(bad.StatusCode);
-            return await problems.TryWriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails = { Status = bad.StatusCode, Type = type, Detail = detail, Title = ReasonPhrases.GetReasonPhrase(bad.StatusCode) },
-            });
+            await ForStatus(bad.StatusCode).ExecuteAsync(context);
+            return true;
         }
+    }
+}
+
+/// <summary>429 problem details with <c>Retry-After</c> in whole seconds (at least one, so a client that honours it never retries at once).</summary>
+public sealed class RateLimitedHttpResult(TimeSpan? retryAfter) : IResult, IStatusCodeHttpResult
+{
+    public int? StatusCode => StatusCodes.Status429TooManyRequests;
+
+    public int RetryAfterSeconds { get; } = Math.Max(1, (int)Math.Ceiling((retryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds));
+
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            detail: $"Too many requests; retry in {RetryAfterSeconds} s.", statusCode: StatusCodes.Status429TooManyRequests,
+            title: "Slow down", type: ProblemTypes.RateLimited).ExecuteAsync(httpContext);
     }
 }

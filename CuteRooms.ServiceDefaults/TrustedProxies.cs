@@ -20,6 +20,9 @@ public sealed class TrustedProxyOptions : IValidatableObject
     /// <summary>For example <c>10.0.0.0/8</c> or <c>192.0.2.7</c>; null takes the service's default.</summary>
     public string[]? Networks { get; set; }
 
+    /// <summary>How many trusted proxies stand in a row (a CDN, then a load balancer: 2); entries further left are the client's own claims.</summary>
+    [Range(1, 10)] public int ForwardLimit { get; set; } = 1;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var network in Networks ?? [])
@@ -44,7 +47,7 @@ public sealed class TrustedProxyOptions : IValidatableObject
 public static class TrustedProxiesExtensions
 {
     /// <summary>Loopback: the Web's gateway in front of the Api on one machine (the AppHost, the tests).</summary>
-    public static readonly string[] Loopback = ["127.0.0.0/8", "::1/128"];
+    public static readonly string[] Loopback = ["127.0.0.1/32", "::1/128"];
 
     /// <param name="defaultNetworks">Trusted when the configuration names none.</param>
     public static IHostApplicationBuilder AddTrustedProxies(this IHostApplicationBuilder builder, string[] defaultNetworks)
@@ -68,8 +71,7 @@ public static class TrustedProxiesExtensions
             forwarded.ForwardedHeaders = forwarded.KnownIPNetworks.Count > 0
                 ? ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto
                 : ForwardedHeaders.None;
-            // Only the nearest hop is read: what a client wrote further left in the header is its own claim.
-            forwarded.ForwardLimit = 1;
+            forwarded.ForwardLimit = trusted.Value.ForwardLimit;
         });
         return builder;
     }

@@ -23,7 +23,7 @@ var app = builder.Build();
 app.UseEdge();
 app.UseGatekeeper();
 app.UseAntiforgery();
-app.Use(FormGuard.InvokeAsync);
+app.UseFormGuard();
 
 app.MapStaticAssets();
 app.MapDefaultEndpoints();

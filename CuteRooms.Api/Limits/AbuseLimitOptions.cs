@@ -3,8 +3,9 @@ using System.ComponentModel.DataAnnotations;
 namespace CuteRooms.Api.Limits;
 
 /// <summary>
-/// What one client may do, from the <c>RateLimits</c> configuration section; validated on start.
-/// Every limit is counted in Redis, so it holds for all Api replicas together.
+/// What one client may do through the Api, from the <c>RateLimits</c> configuration section; validated
+/// on start. Each is counted in Redis, so it holds for all Api replicas together. (Realtime reads its
+/// open-streams limit from the same section.)
 /// </summary>
 public sealed class AbuseLimitOptions
 {

@@ -25,6 +25,7 @@ public static class AbuseLimits
 
         builder.Services.AddRateLimiter(limiter =>
         {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = (rejected, _) => ProblemDetailsDefaults.TooManyRequests(
                 rejected.HttpContext, RetryAfterOf(rejected.Lease));
 
@@ -40,15 +41,16 @@ public static class AbuseLimits
                     });
             });
 
-            // Per member and per address at once: many tokens from one address share its budget.
+            // Per address, then per member: many tokens from one address share its budget, and a
+            // flood of fresh tokens is stopped before each of them costs a bucket of its own.
             limiter.AddPolicy(PostMessage, context =>
             {
                 var (limits, redis) = Dependencies(context);
                 var member = AuthCookie.TokenFrom(context.Request) ?? "none";
                 var address = ClientAddress.Of(context);
                 return RateLimitPartition.Get($"{member}|{address}", _ => RateLimiter.CreateChained(
-                    TokenBucket($"messages:member:{member}", limits.MessageBurst, limits.MessagesPerSecond, redis),
-                    TokenBucket($"messages:address:{address}", limits.AddressMessageBurst, limits.AddressMessagesPerSecond, redis)));
+                    TokenBucket($"messages:address:{address}", limits.AddressMessageBurst, limits.AddressMessagesPerSecond, redis),
+                    TokenBucket($"messages:member:{member}", limits.MessageBurst, limits.MessagesPerSecond, redis)));
             });
         });
         return builder;

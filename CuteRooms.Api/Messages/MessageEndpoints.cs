@@ -60,6 +60,7 @@ public static class MessageEndpoints
         {
             case RoomOutcome.Missing: return ProblemResults.RoomNotFound();
             case RoomOutcome.Forbidden: return ProblemResults.NotAMember();
+            case RoomOutcome.KeyReused: return ProblemResults.IdempotencyKeyReused();
             case RoomOutcome.Replayed: // stored and announced the first time
                 return TypedResults.Created($"/api/rooms/{id}/messages?after={stored.Message!.Id}", stored.Message);
         }

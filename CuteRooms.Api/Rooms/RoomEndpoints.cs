@@ -62,7 +62,7 @@ public static class RoomEndpoints
             ? TypedResults.Ok(room)
             : ProblemResults.RoomNotFound();
 
-    internal static async Task<Results<Ok<AdmissionResponse>, ProblemHttpResult, EmptyHttpResult>> Admit(
+    internal static async Task<Results<Ok<AdmissionResponse>, ProblemHttpResult, RateLimitedHttpResult>> Admit(
         string id, AdmissionRequest? request, HttpContext http, RoomStore store, AdmissionLimiter limiter,
         IntegrationEventPublisher events, RoomMetrics metrics)
     {
@@ -76,9 +76,8 @@ public static class RoomEndpoints
         if ((isNewToken || !await store.IsMemberAsync(id, token))
             && await limiter.RefusalAsync(ClientAddress.Of(http), http.RequestAborted) is { } retryAfter)
         {
-            metrics.AdmissionRefused();
-            await ProblemDetailsDefaults.TooManyRequests(http, retryAfter);
-            return TypedResults.Empty;
+            metrics.AdmissionLimited();
+            return ProblemDetailsDefaults.RateLimited(retryAfter);
         }
 
         var admission = await store.AdmitAsync(id, token);

@@ -60,17 +60,19 @@ internal static class RoomScripts
         """;
 
     // KEYS: the five room keys, then the post's idempotency key (or none). ARGV: token, text, sentAt
-    // (unix ms), stream max length, author id, seconds to remember the idempotency key.
+    // (unix ms), stream max length, author id, seconds to remember the idempotency key, digest of the text.
     // Returns the new id and the id of the message before it, read in the same atomic step; a repeat
-    // of an idempotency key returns the message stored the first time.
+    // of an idempotency key returns the message stored the first time, or 'reused' for other text.
     public const string PostMessage = Touch + """
 
         local ttl = redis.call('HGET', KEYS[1], 'ttl')
         if not ttl then return { 'missing' } end
         if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return { 'forbidden' } end
         if KEYS[6] then
-          local stored = redis.call('GET', KEYS[6])
-          if stored then
+          local claim = redis.call('GET', KEYS[6])
+          if claim then
+            local stored, digest = string.match(claim, '^(%S+) (%S+)$')
+            if digest ~= ARGV[7] then return { 'reused' } end
             local entry = redis.call('XRANGE', KEYS[5], stored, stored)
             return { 'replayed', stored, entry[1] and entry[1][2] or {} }
           end
@@ -82,7 +84,7 @@ internal static class RoomScripts
         local id = redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[4], '*',
           'author', author, 'authorId', ARGV[5], 'text', ARGV[2], 'sentAt', ARGV[3])
         touch(tonumber(ttl))
-        if KEYS[6] then redis.call('SET', KEYS[6], id, 'EX', math.min(tonumber(ttl), tonumber(ARGV[6]))) end
+        if KEYS[6] then redis.call('SET', KEYS[6], id .. ' ' .. ARGV[7], 'EX', math.min(tonumber(ttl), tonumber(ARGV[6]))) end
         return { 'ok', id, previous, author }
         """;
 

@@ -4,7 +4,7 @@ using StackExchange.Redis;
 
 namespace CuteRooms.Api.Rooms;
 
-public enum RoomOutcome { Ok, Missing, Forbidden, Full, Replayed }
+public enum RoomOutcome { Ok, Missing, Forbidden, Full, Replayed, KeyReused }
 
 public sealed record Admission(RoomOutcome Outcome, string? DisplayName = null, bool Joined = false, RoomResponse? Room = null);
 
@@ -88,7 +88,8 @@ public sealed class RoomStore(IConnectionMultiplexer redis, IOptions<RoomOptions
         var keys = new RoomKeys(roomId);
         RedisKey[] scriptKeys = idempotencyKey is null ? Keys(roomId) : [.. Keys(roomId), keys.Sent(token, idempotencyKey)];
         var values = (RedisResult[])(await Db.ScriptEvaluateAsync(RoomScripts.PostMessage, scriptKeys,
-            [token, text, sentAt.ToUnixTimeMilliseconds(), Options.MessageHistoryLength, authorId, (long)IdempotencyKeys.Window.TotalSeconds]))!;
+            [token, text, sentAt.ToUnixTimeMilliseconds(), Options.MessageHistoryLength, authorId, (long)IdempotencyKeys.Window.TotalSeconds,
+             IdempotencyKeys.Digest(token, text)]))!;
         var outcome = Outcome(values[0]);
         if (outcome == RoomOutcome.Replayed)
         {
@@ -153,6 +154,7 @@ public sealed class RoomStore(IConnectionMultiplexer redis, IOptions<RoomOptions
         "forbidden" => RoomOutcome.Forbidden,
         "full" => RoomOutcome.Full,
         "replayed" => RoomOutcome.Replayed,
+        "reused" => RoomOutcome.KeyReused,
         var other => throw new InvalidOperationException($"Unexpected script status '{other}'."),
     };
 

@@ -20,7 +20,7 @@ public static class RoomEventStreamEndpoints
     /// Opens a member's stream: replays what came after <c>Last-Event-ID</c> (header, or the
     /// <c>lastEventId</c> query for clients that cannot set it), then live events.
     /// </summary>
-    internal static async Task<Results<RoomEventStream, ValidationProblem, ProblemHttpResult, EmptyHttpResult>> Subscribe(
+    internal static async Task<Results<RoomEventStream, ValidationProblem, ProblemHttpResult, RateLimitedHttpResult>> Subscribe(
         string id,
         [FromHeader(Name = "Last-Event-ID")] string? lastEventIdHeader,
         [FromQuery] string? lastEventId,
@@ -44,11 +44,19 @@ public static class RoomEventStreamEndpoints
         if (await limiter.TryAcquireAsync(token) is not { } lease)
         {
             metrics.StreamRefused();
-            await ProblemDetailsDefaults.TooManyRequests(http, StreamLimiter.RetryAfter);
-            return TypedResults.Empty;
+            return ProblemDetailsDefaults.RateLimited(StreamLimiter.RetryAfter);
         }
 
-        var connection = await reader.ConnectAsync(id, token);
+        Connection connection;
+        try
+        {
+            connection = await reader.ConnectAsync(id, token);
+        }
+        catch
+        {
+            await lease.DisposeAsync(); // the stream never opened
+            throw;
+        }
         if (connection.Outcome != ConnectOutcome.Ok) await lease.DisposeAsync();
         switch (connection.Outcome)
         {

@@ -62,7 +62,7 @@ public sealed class StreamLimiter(IConnectionMultiplexer redis, IOptions<StreamL
         {
             await Db.SortedSetRemoveAsync(KeyOf(token), lease);
         }
-        catch (RedisException)
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
             // Not refreshed any more: it stops counting after OnlineStaleAfter.
         }
@@ -97,7 +97,7 @@ public sealed class StreamLimiter(IConnectionMultiplexer redis, IOptions<StreamL
         {
             await Task.WhenAll(writes);
         }
-        catch (RedisException)
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
             // Redis is away: the next beat refreshes again, well inside OnlineStaleAfter.
         }

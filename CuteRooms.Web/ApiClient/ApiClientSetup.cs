@@ -28,7 +28,7 @@ public static class ApiClientSetup
             .BindConfiguration(ApiClientOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         // ServiceDefaults gives every client the standard resilience handler; this one gets its own
-        // settings. A POST is retried only when it carries an idempotency key, which makes the Api
+        // settings (its retries go to the replica service discovery picked for the request). A POST is retried only when it carries an idempotency key, which makes the Api
         // store it once however often it arrives; a 429 is the user's answer and is never retried.
 #pragma warning disable EXTEXP0001 // experimental in Microsoft.Extensions.Http.Resilience 10.x
         builder.Services
@@ -48,6 +48,13 @@ public static class ApiClientSetup
                     && arguments.Outcome.Result?.StatusCode != System.Net.HttpStatusCode.TooManyRequests
                         ? transient(arguments)
                         : PredicateResult.False();
+                // One client's 429s (or any 4xx) say nothing about the Api's health: they must not
+                // open the circuit for everyone else.
+                var failure = resilience.CircuitBreaker.ShouldHandle;
+                resilience.CircuitBreaker.ShouldHandle = arguments =>
+                    arguments.Outcome.Result is { StatusCode: var status } && (int)status is >= 400 and < 500
+                        ? PredicateResult.False()
+                        : failure(arguments);
             });
 #pragma warning restore EXTEXP0001
 

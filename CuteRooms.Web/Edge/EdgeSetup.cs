@@ -19,37 +19,39 @@ public static class EdgeSetup
     public static WebApplication UseEdge(this WebApplication app)
     {
         app.UseSecurityHeaders(SecurityHeaders.Policy);
-        app.UseTrustedProxies();
-        var publicOrigin = app.Services.GetRequiredService<PublicOrigin>();
-        app.Use((context, next) => publicOrigin.InvokeAsync(context, next));
 
         // No developer exception page in any environment: a page that fails to render shows the error
         // page (re-executed as a GET), anything else answers problem details, and every 4xx the framework
-        // answers by itself (routing misses, unreadable forms) is problem details too.
+        // answers by itself (routing misses, unreadable forms) is problem details too, whatever the Accept.
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandlingPath = "/error",
             CreateScopeForErrors = true,
             StatusCodeSelector = ProblemDetailsDefaults.StatusCodeOf,
         });
-        app.UseStatusCodePages();
+        app.UseStatusCodePagesAsProblems();
+
+        app.UseTrustedProxies();
+        var publicOrigin = app.Services.GetRequiredService<PublicOrigin>();
+        app.Use((context, next) => publicOrigin.InvokeAsync(context, next));
+        return app;
+    }
+
+    /// <summary>After antiforgery has looked at a post: a stale or missing token is problem details.</summary>
+    public static WebApplication UseFormGuard(this WebApplication app)
+    {
+        app.Use(FormGuard.InvokeAsync);
         return app;
     }
 }
 
 /// <summary>A failed post, put or delete answers problem details: re-executing it against the error page would post again.</summary>
-internal sealed class NonPageExceptionHandler(IProblemDetailsService problems) : Microsoft.AspNetCore.Diagnostics.IExceptionHandler
+internal sealed class NonPageExceptionHandler : Microsoft.AspNetCore.Diagnostics.IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) || context.Response.HasStarted) return false;
-        var status = ProblemDetailsDefaults.StatusCodeOf(exception);
-        context.Response.StatusCode = status;
-        var (type, detail) = ProblemDetailsDefaults.Describe(status);
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = { Status = status, Type = type, Detail = detail, Title = Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) },
-        });
+        await ProblemDetailsDefaults.ForStatus(ProblemDetailsDefaults.StatusCodeOf(exception)).ExecuteAsync(context);
+        return true;
     }
 }

@@ -47,8 +47,12 @@ public sealed class PublicOrigin(IOptions<PublicOriginOptions> options, IServer 
     {
         var listening = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost";
         // A wildcard binding (http://+:8080, http://0.0.0.0:8080) names no host a browser can use.
-        var uri = new Uri(listening.Replace("://+", "://localhost").Replace("://*", "://localhost").Replace("://0.0.0.0", "://localhost").Replace("://[::]", "://localhost"));
-        logger.LogInformation("PublicOrigin:Url is not set: links name {Origin}, where the Web listens", uri.GetLeftPart(UriPartial.Authority));
+        var wildcard = listening.Replace("://+", "://localhost").Replace("://*", "://localhost").Replace("://0.0.0.0", "://localhost").Replace("://[::]", "://localhost");
+        var uri = new Uri(wildcard);
+        if (wildcard != listening)
+            logger.LogWarning("PublicOrigin:Url is not set and the Web listens on every address: links name {Origin}; set PublicOrigin:Url", uri.GetLeftPart(UriPartial.Authority));
+        else
+            logger.LogInformation("PublicOrigin:Url is not set: links name {Origin}, where the Web listens", uri.GetLeftPart(UriPartial.Authority));
         return new Uri(uri.GetLeftPart(UriPartial.Authority));
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.LoadBalancing;
 
 namespace CuteRooms.Web.Gateway;
 
@@ -55,7 +56,12 @@ public static class GatewayConfig
         };
         return
         [
-            new() { ClusterId = ApiCluster, Destinations = Destination(ApiCluster, $"http://{ApiCluster}"), HttpRequest = request, HealthCheck = health },
+            // Api calls are short: taking the replicas in turn spreads them evenly.
+            new()
+            {
+                ClusterId = ApiCluster, Destinations = Destination(ApiCluster, $"http://{ApiCluster}"), HttpRequest = request, HealthCheck = health,
+                LoadBalancingPolicy = LoadBalancingPolicies.RoundRobin,
+            },
             RealtimeClusterConfig(configuration, request, health),
         ];
     }

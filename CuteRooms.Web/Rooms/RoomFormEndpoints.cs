@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Antiforgery;
 using CuteRooms.Contracts;
+using CuteRooms.Web.Edge;
 using CuteRooms.Web.Gatekeeper;
 using CuteRooms.Web.Lobby;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -56,7 +57,7 @@ public static class RoomFormEndpoints
         var antiforgery = context.HttpContext.RequestServices.GetRequiredService<IAntiforgery>();
         if (!await antiforgery.IsRequestValidAsync(context.HttpContext))
         {
-            return CuteRooms.Web.Edge.FormGuard.FormExpired();
+            return FormGuard.FormExpired();
         }
         return await next(context);
     }

@@ -24,6 +24,21 @@ public sealed class IdempotencyTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task A_key_sent_again_with_other_text_is_refused_and_stores_nothing()
+    {
+        var room = await api.CreateRoomAsync();
+        var member = await api.AdmitMemberAsync(room.Id);
+        var client = api.ClientFor(member.Token);
+        var key = IdempotencyKeys.NewKey();
+        await PostAsync(client, room.Id, "first words", key);
+
+        var reused = await PostAsync(client, room.Id, "other words", key);
+
+        await reused.AssertProblemAsync(HttpStatusCode.UnprocessableEntity, ProblemTypes.IdempotencyKeyReused);
+        Assert.Single((await client.GetFromJsonAsync<List<MessageResponse>>($"/api/rooms/{room.Id}/messages"))!);
+    }
+
+    [Fact]
     public async Task Posts_with_different_keys_are_different_messages()
     {
         var room = await api.CreateRoomAsync();

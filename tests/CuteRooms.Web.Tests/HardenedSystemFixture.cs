@@ -12,7 +12,7 @@ public sealed class HardenedSystemFixture : IAsyncLifetime
     public const int MessageBurst = 3;
     public const int AddressMessageBurst = 5;
     public const int StreamsPerMember = 2;
-    public static readonly TimeSpan ApiAttemptTimeout = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan ApiAttemptTimeout = TimeSpan.FromSeconds(2);
 
     private TestSystem? system;
 

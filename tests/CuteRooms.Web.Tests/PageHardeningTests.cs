@@ -44,6 +44,17 @@ public sealed class PageHardeningTests(SystemFixture system)
         await AssertIsolatedAsync(alice.Message("abc"));
     }
 
+    [Fact]
+    public async Task A_room_name_holding_a_right_to_left_override_is_isolated_in_the_heading_and_the_title()
+    {
+        await using var alice = await Visitor.ArriveAsync(system);
+
+        await alice.CreateRoomAsync($"tea{RightToLeftOverride}time");
+
+        Assert.Equal("isolate", await alice.Page.Locator("h1").EvaluateAsync<string>("e => getComputedStyle(e).unicodeBidi"));
+        Assert.Equal($"\u2068tea{RightToLeftOverride}time\u2069 — CuteRooms", await alice.Page.TitleAsync());
+    }
+
     /// <summary>The text and the author are bidi isolates, and the override did not move the time after the author.</summary>
     private static async Task AssertIsolatedAsync(ILocator message)
     {

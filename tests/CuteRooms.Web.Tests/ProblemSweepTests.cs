@@ -73,6 +73,53 @@ public sealed class ProblemSweepTests(SystemFixture system)
         Assert.Empty(await HistoryAsync(roomId, token));
     }
 
+    public static TheoryData<string, string, string> BadHeaders => new()
+    {
+        // path, header, value
+        { "/api/rooms/{room}/messages", "Idempotency-Key", "not a key!" },
+        { "/realtime/rooms/{room}/events", "Last-Event-ID", "yesterday" },
+        { "/nothing-here", "Accept", "text/plain" },
+        { "/api/rooms/{room}/messages", "Cookie", "x-auth-token=%%%; other" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadHeaders))]
+    public async Task A_bad_header_is_problem_details_with_a_type_and_no_stack_trace(string path, string header, string value)
+    {
+        var (roomId, token) = await MemberRoomAsync();
+        using var client = Client();
+        var method = path.EndsWith("/messages", StringComparison.Ordinal) && header != "Cookie" ? HttpMethod.Post : HttpMethod.Get;
+        using var request = new HttpRequestMessage(method, path.Replace("{room}", roomId));
+        request.Headers.Add("Sec-Fetch-Site", "same-origin");
+        if (header != "Cookie") request.Headers.Add("Cookie", $"{AuthCookie.Name}={token}");
+        request.Headers.TryAddWithoutValidation(header, value);
+        if (method == HttpMethod.Post) request.Content = JsonContent.Create(new PostMessageRequest("with a bad header"));
+
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.True((int)response.StatusCode is >= 400 and < 500, $"{header}: {value} answered {(int)response.StatusCode}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.StartsWith("urn:cuterooms:problem:", (await response.Content.ReadFromJsonAsync<ProblemDetails>())?.Type);
+        Assert.DoesNotContain("   at ", text);
+        Assert.Empty(await HistoryAsync(roomId, token));
+    }
+
+    [Fact]
+    public async Task An_encoded_nul_in_a_room_id_is_refused_by_the_server_without_any_text()
+    {
+        // Kestrel refuses it before any middleware runs (see README, "Errors"): no body to carry a type,
+        // and nothing of the request reaches the services.
+        var (roomId, token) = await MemberRoomAsync();
+        using var client = Client();
+
+        using var response = await client.GetAsync(system.WebEndpoint.GetLeftPart(UriPartial.Authority) + $"/room/{roomId[..10]}%00{roomId[10..]}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsStringAsync());
+        Assert.Empty(await HistoryAsync(roomId, token));
+    }
+
     [Fact]
     public async Task Refused_posts_reach_no_subscriber()
     {
