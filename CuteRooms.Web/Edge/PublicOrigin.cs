@@ -24,10 +24,10 @@ public sealed class PublicOriginOptions : IValidatableObject
 }
 
 /// <summary>
-/// Replaces the request's <c>Host</c> (and, when configured, its scheme) with the public origin's before
-/// anything reads it, so that a forged <c>Host</c> header never reaches a share link, a redirect, a
-/// cookie or the cross-site check. The scheme otherwise comes from the connection, or from
-/// <c>X-Forwarded-Proto</c> of a trusted proxy.
+/// Replaces the request's <c>Host</c> with the public origin's before anything reads it, so that a
+/// forged <c>Host</c> header never reaches a share link, a redirect, a cookie or the cross-site check.
+/// The scheme comes from the connection or from <c>X-Forwarded-Proto</c> of a trusted proxy; a
+/// configured https origin makes every request https (its cookies <c>Secure</c>).
 /// </summary>
 public sealed class PublicOrigin(IOptions<PublicOriginOptions> options, IServer server, ILogger<PublicOrigin> logger)
 {
@@ -39,7 +39,7 @@ public sealed class PublicOrigin(IOptions<PublicOriginOptions> options, IServer 
     {
         var request = context.Request;
         request.Host = HostString.FromUriComponent(Origin);
-        if (options.Value.Url is { } configured) request.Scheme = configured.Scheme;
+        if (options.Value.Url?.Scheme == Uri.UriSchemeHttps) request.Scheme = Uri.UriSchemeHttps;
         return next();
     }
 

@@ -14,6 +14,9 @@ public sealed class HardenedSystemFixture : IAsyncLifetime
     public const int StreamsPerMember = 2;
     public static readonly TimeSpan ApiAttemptTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>Where the operator says browsers reach this system (plain http, so cookies stay as the scheme makes them).</summary>
+    public static readonly Uri PublicOrigin = new("http://rooms.example:8443");
+
     private TestSystem? system;
 
     public TestSystem System => system ?? throw new InvalidOperationException("The system has not started.");
@@ -38,6 +41,7 @@ public sealed class HardenedSystemFixture : IAsyncLifetime
             {
                 ["TrustedProxies:Networks:0"] = $"{LoopbackClients.TrustedProxy}/32",
                 ["ApiClient:AttemptTimeout"] = ApiAttemptTimeout.ToString(),
+                ["PublicOrigin:Url"] = PublicOrigin.ToString(),
             });
     }
 

@@ -1,6 +1,9 @@
 namespace CuteRooms.Web.Tests;
 
-/// <summary>The browser's scheme, as a TLS-terminating proxy in front of the Web reports it, and only such a proxy.</summary>
+/// <summary>
+/// The browser's scheme, as a TLS-terminating proxy in front of the Web reports it (and only such a
+/// proxy), and the public origin the operator configured.
+/// </summary>
 [Collection(HardenedSystemCollection.Name)]
 public sealed class TrustedProxyTests(HardenedSystemFixture system)
 {
@@ -33,6 +36,22 @@ public sealed class TrustedProxyTests(HardenedSystemFixture system)
             var cookie = WebRequests.AuthCookieOf(response);
             Assert.NotNull(cookie);
             Assert.DoesNotContain("secure", cookie, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
+    public async Task The_share_link_names_the_configured_public_origin()
+    {
+        using var client = system.ClientFrom(LoopbackClients.FreshAddress());
+        var room = await client.CreatedRoomAsync();
+
+        var (page, _) = await client.VisitAsync(room.Id, configure: request => request.Headers.Host = "evil.example");
+
+        using (page)
+        {
+            var html = await page.Content.ReadAsStringAsync();
+            Assert.Contains($"data-url=\"{HardenedSystemFixture.PublicOrigin.GetLeftPart(UriPartial.Authority)}/room/{room.Id}\"", html);
+            Assert.DoesNotContain("evil.example", html);
         }
     }
 }
