@@ -26,37 +26,27 @@ public sealed class RoomStore(IConnectionMultiplexer redis, IOptions<RoomOptions
         if (idempotencyScope is var (address, key))
         {
             // The first request with the key claims it with the id it is about to create; a repeat
-            // reads that id. Not one script: the claim and the room live in different slots.
+            // creates that same id, which the script refuses to do twice, so however the two
+            // interleave there is one room. (Not one script: the claim and the room live in different slots.)
             var claim = $"idempotency:room:{IdempotencyKeys.Digest(address, key)}";
-            if (!await Db.StringSetAsync(claim, id, IdempotencyKeys.Window, When.NotExists))
+            if (!await Db.StringSetAsync(claim, id, IdempotencyKeys.Window, When.NotExists)
+                && (string?)await Db.StringGetAsync(claim) is { } claimed)
             {
-                var claimed = (string?)await Db.StringGetAsync(claim);
-                if (claimed is not null && await WaitForRoomAsync(claimed) is { } existing) return existing;
+                id = claimed;
+                if (!await TryCreateAsync(id, name, ttlSeconds, maxMembers) && await GetAsync(id) is { } existing) return existing;
+                return new RoomResponse(id, name, ttlSeconds, time.GetUtcNow().AddSeconds(ttlSeconds), 0, 0, maxMembers);
             }
         }
 
         // 126 random bits make a collision practically impossible; the script still refuses to overwrite.
-        while (true)
-        {
-            var now = time.GetUtcNow();
-            var created = (long)await Db.ScriptEvaluateAsync(RoomScripts.Create, Keys(id),
-                [name, now.ToUnixTimeMilliseconds(), ttlSeconds, maxMembers ?? 0]);
-            // A new room is fully known from what was written: nobody has joined yet.
-            if (created == 1) return new RoomResponse(id, name, ttlSeconds, now.AddSeconds(ttlSeconds), 0, 0, maxMembers);
-            id = RoomIds.NewId();
-        }
+        while (!await TryCreateAsync(id, name, ttlSeconds, maxMembers)) id = RoomIds.NewId();
+        // A new room is fully known from what was written: nobody has joined yet.
+        return new RoomResponse(id, name, ttlSeconds, time.GetUtcNow().AddSeconds(ttlSeconds), 0, 0, maxMembers);
     }
 
-    /// <summary>The room a concurrent first request is creating: there within milliseconds, unless that request failed.</summary>
-    private async Task<RoomResponse?> WaitForRoomAsync(string roomId)
-    {
-        for (var attempt = 0; attempt < 20; attempt++)
-        {
-            if (await GetAsync(roomId) is { } room) return room;
-            await Task.Delay(TimeSpan.FromMilliseconds(50), time);
-        }
-        return null;
-    }
+    private async Task<bool> TryCreateAsync(string id, string name, int ttlSeconds, int? maxMembers) =>
+        (long)await Db.ScriptEvaluateAsync(RoomScripts.Create, Keys(id),
+            [name, time.GetUtcNow().ToUnixTimeMilliseconds(), ttlSeconds, maxMembers ?? 0]) == 1;
 
     public async Task<bool> IsMemberAsync(string roomId, string token) =>
         await Db.SetContainsAsync(new RoomKeys(roomId).Members, token);
