@@ -165,6 +165,35 @@ public sealed class AbuseLimitTests(HardenedSystemFixture system)
     }
 
     [Fact]
+    public async Task The_open_streams_limit_holds_across_realtime_replicas()
+    {
+        using var client = system.ClientFrom(LoopbackClients.FreshAddress());
+        var room = await client.CreatedRoomAsync();
+        var token = await client.MemberOfAsync(room.Id);
+        var replicas = system.System.RealtimeEndpoints;
+        var open = new List<HttpResponseMessage>();
+        try
+        {
+            // Straight at the replicas, one stream on each in turn.
+            for (var i = 0; i < HardenedSystemFixture.StreamsPerMember; i++)
+            {
+                using var direct = new HttpClient { BaseAddress = replicas[i % replicas.Count] };
+                open.Add(await OpenStreamAsync(direct, room.Id, token));
+                Assert.Equal(HttpStatusCode.OK, open[^1].StatusCode);
+            }
+
+            using var other = new HttpClient { BaseAddress = replicas[HardenedSystemFixture.StreamsPerMember % replicas.Count] };
+            using var refused = await OpenStreamAsync(other, room.Id, token);
+
+            await refused.AssertRateLimitedAsync();
+        }
+        finally
+        {
+            foreach (var stream in open) stream.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task A_stream_that_ends_gives_its_place_back()
     {
         using var client = system.ClientFrom(LoopbackClients.FreshAddress());

@@ -1,7 +1,7 @@
 namespace CuteRooms.Web.Tests;
 
 /// <summary>
-/// A whole system as an operator would harden it: two Api replicas behind the Web, small limits
+/// A whole system as an operator would harden it: two Api and two Realtime replicas behind the Web, small limits
 /// that tests can reach, a proxy the Web trusts at <see cref="LoopbackClients.TrustedProxy"/>, and
 /// a short timeout on the Web's calls to the Api.
 /// </summary>
@@ -25,7 +25,7 @@ public sealed class HardenedSystemFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        system = await TestSystem.StartAsync("web-hardened-system", realtimeReplicas: 1,
+        system = await TestSystem.StartAsync("web-hardened-system", realtimeReplicas: 2,
             new Dictionary<string, string>
             {
                 ["RateLimits:RoomsPerMinute"] = $"{RoomsPerMinute}",
