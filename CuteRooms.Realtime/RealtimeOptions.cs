@@ -19,6 +19,9 @@ public sealed class RealtimeOptions : IValidatableObject
     /// <summary>An <c>online</c> entry not refreshed for this long belongs to a dead stream (e.g. a killed replica).</summary>
     [Range(typeof(TimeSpan), "00:00:02", "00:30:00")] public TimeSpan OnlineStaleAfter { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>While the broker connection is down, held rooms are read from Redis this often (see BrokerOutageFallback).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:00:30")] public TimeSpan FallbackPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Presence changes within this window reach subscribers as one <c>presence</c> event.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10")] public TimeSpan PresenceCoalescing { get; set; } = TimeSpan.FromMilliseconds(250);
 

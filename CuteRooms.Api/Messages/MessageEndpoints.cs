@@ -67,7 +67,9 @@ public static class MessageEndpoints
 
         var message = stored.Message!;
         metrics.MessagePosted();
-        await events.PublishAsync(new MessagePosted(id, stored.PreviousId, message));
+        // Answered as soon as it is stored: a slow or absent broker never holds up a post (the
+        // replicas find a message whose event is late or lost in the stream).
+        events.PublishInBackground(new MessagePosted(id, stored.PreviousId, message));
         return TypedResults.Created($"/api/rooms/{id}/messages?after={message.Id}", message);
     }
 }

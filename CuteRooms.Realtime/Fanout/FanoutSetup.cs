@@ -20,6 +20,7 @@ public static class FanoutSetup
         builder.Services.AddHostedService(services => services.GetRequiredService<StreamLimiter>());
         builder.Services.AddHostedService<RoomMaintenance>();
         builder.Services.AddHostedService<EndStreamsOnStop>();
+        builder.Services.AddHostedService<BrokerOutageFallback>();
 
         builder.AddMessagingBus(
             bus =>

@@ -52,13 +52,14 @@ public sealed class TestSystem : IAsyncDisposable
     /// <param name="name">Names the log file.</param>
     /// <param name="serviceSettings">Configuration for every service (timings, limits), through the AppHost's <c>CuteRooms:ServiceSettings</c>.</param>
     /// <param name="webSettings">Configuration for the Web alone (<c>CuteRooms:ResourceSettings:web</c>).</param>
+    /// <param name="ownBroker">A RabbitMQ of the system's own (<c>rabbitmq-server</c> from PATH, the <c>messaging</c> resource), which a test may stop and start.</param>
     public static async Task<TestSystem> StartAsync(string name, int realtimeReplicas, IReadOnlyDictionary<string, string>? serviceSettings = null,
-        int apiReplicas = 1, IReadOnlyDictionary<string, string>? webSettings = null)
+        int apiReplicas = 1, IReadOnlyDictionary<string, string>? webSettings = null, bool ownBroker = false)
     {
         string[] args =
         [
             $"--ConnectionStrings:redis={RedisConnectionString}",
-            $"--ConnectionStrings:messaging={MessagingConnectionString}",
+            .. ownBroker ? (string[])["--CuteRooms:UseContainers=false"] : [$"--ConnectionStrings:messaging={MessagingConnectionString}"],
             "--CuteRooms:WebPort=0",
             $"--CuteRooms:RealtimeReplicas={realtimeReplicas}",
             $"--CuteRooms:ApiReplicas={apiReplicas}",
@@ -126,6 +127,22 @@ public sealed class TestSystem : IAsyncDisposable
         await WaitForAsync(RealtimeReplica(index), resource =>
             resource.Snapshot.State?.Text == KnownResourceStates.Running
             && resource.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy);
+    }
+
+    /// <summary>Stops a resource (say, <c>messaging</c>) as the dashboard's Stop command does, and waits until it has.</summary>
+    public async Task StopResourceAsync(string resource)
+    {
+        await CommandAsync(resource, KnownResourceCommands.StopCommand);
+        await WaitForAsync(resource, IsStopped);
+    }
+
+    /// <summary>Starts a stopped resource as the dashboard's Start command does, and waits until it is healthy.</summary>
+    public async Task StartResourceAsync(string resource)
+    {
+        await CommandAsync(resource, KnownResourceCommands.StartCommand);
+        await WaitForAsync(resource, state =>
+            state.Snapshot.State?.Text == KnownResourceStates.Running
+            && state.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy);
     }
 
     /// <summary>Whether the resource writes such a console line within <paramref name="timeout"/> (lines reach the AppHost a little after they are written).</summary>

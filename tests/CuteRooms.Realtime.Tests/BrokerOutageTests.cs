@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Net;
+using CuteRooms.Contracts;
+
+namespace CuteRooms.Realtime.Tests;
+
+/// <summary>A system with a RabbitMQ of its own, which its test stops and starts under load.</summary>
+public sealed class BrokerOutageSystem : IAsyncLifetime
+{
+    public TestSystem App { get; private set; } = null!;
+    public HttpClient Api { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        App = await TestSystem.StartAsync("broker-outage-system", realtimeReplicas: 2, SystemFixture.Settings(), ownBroker: true);
+        Api = new HttpClient { BaseAddress = App.ApiEndpoint };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Api?.Dispose();
+        if (App is not null) await App.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// RabbitMQ stopped for 15 s while a room is busy: posts are answered as soon as they are stored, no
+/// stream ends, every subscriber gets every message once and in time (the replicas read the room
+/// from Redis meanwhile), and presence is exact once the broker is back.
+/// </summary>
+public sealed class BrokerOutageTests(BrokerOutageSystem system) : IClassFixture<BrokerOutageSystem>
+{
+    private const int Subscribers = 10;
+    private static readonly TimeSpan PostEvery = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan Outage = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task A_broker_outage_stalls_no_post_ends_no_stream_and_loses_nothing()
+    {
+        var room = await system.Api.CreateRoomAsync();
+        var poster = await system.Api.AdmitAsync(room.Id);
+        var subscriptions = new List<SseSubscription>();
+        for (var i = 0; i < Subscribers; i++)
+        {
+            var token = await system.Api.AdmitAsync(room.Id);
+            subscriptions.Add(await SseSubscription.OpenAsync(system.App.RealtimeEndpoints[i % 2], room.Id, token));
+        }
+        try
+        {
+            Assert.NotNull(await subscriptions[0].PresenceAsync(p => p.Online == Subscribers, TimeSpan.FromSeconds(10)));
+            var receipts = subscriptions.Select(subscription => CollectAsync(subscription)).ToList();
+
+            var posted = new List<(MessageResponse Message, DateTime At)>();
+            var postTimes = new List<TimeSpan>();
+            using var posting = new CancellationTokenSource();
+            var posts = Task.Run(async () =>
+            {
+                while (!posting.IsCancellationRequested)
+                {
+                    var clock = Stopwatch.StartNew();
+                    var message = await system.Api.PostAsync(room.Id, poster, $"m{posted.Count}");
+                    postTimes.Add(clock.Elapsed);
+                    lock (posted) posted.Add((message, DateTime.UtcNow));
+                    await Task.Delay(PostEvery);
+                }
+            });
+
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            await system.App.StopResourceAsync("messaging");
+            await Task.Delay(Outage);
+            await system.App.StartResourceAsync("messaging");
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            await posting.CancelAsync();
+            await posts;
+
+            Assert.True(Percentile(postTimes, 0.99) <= TimeSpan.FromMilliseconds(250), $"POST p99 {Percentile(postTimes, 0.99).TotalMilliseconds:0} ms");
+            foreach (var subscription in subscriptions) Assert.False(subscription.Ended.IsCompleted, "a stream ended during the outage");
+            var expected = posted.Select(entry => entry.Message.Id).ToList();
+            for (var i = 0; i < Subscribers; i++)
+            {
+                var received = await receipts[i].Until(expected[^1], TimeSpan.FromSeconds(10));
+                Assert.Equal(expected, received.Select(receipt => receipt.Id));
+                var latest = received.Zip(posted, (receipt, post) => receipt.At - post.At).Max();
+                Assert.True(latest <= TimeSpan.FromSeconds(2), $"subscriber {i} got a message {latest.TotalSeconds:0.0} s after it was posted");
+            }
+            Assert.Equal(Subscribers, (await system.Api.GetRoomAsync(room.Id)).Online);
+        }
+        finally
+        {
+            foreach (var subscription in subscriptions) await subscription.DisposeAsync();
+        }
+    }
+
+    private static TimeSpan Percentile(List<TimeSpan> values, double share)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(share * sorted.Count) - 1)];
+    }
+
+    /// <summary>Every message event of a stream, with when it arrived, read in the background.</summary>
+    private static Receipts CollectAsync(SseSubscription subscription)
+    {
+        var receipts = new Receipts();
+        _ = Task.Run(async () =>
+        {
+            while (await subscription.NextAsync(RoomEventTypes.Message, TimeSpan.FromMinutes(2)) is { } item)
+            {
+                lock (receipts.Items) receipts.Items.Add((item.EventId!, DateTime.UtcNow));
+            }
+        });
+        return receipts;
+    }
+
+    private sealed class Receipts
+    {
+        public List<(string Id, DateTime At)> Items { get; } = [];
+
+        public async Task<List<(string Id, DateTime At)>> Until(string lastId, TimeSpan timeout)
+        {
+            var until = DateTime.UtcNow + timeout;
+            while (DateTime.UtcNow < until)
+            {
+                lock (Items)
+                {
+                    if (Items.Any(item => item.Id == lastId)) return [.. Items];
+                }
+                await Task.Delay(100);
+            }
+            lock (Items) return [.. Items];
+        }
+    }
+}
