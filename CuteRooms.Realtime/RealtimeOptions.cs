@@ -14,10 +14,14 @@ public sealed class RealtimeOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")] public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>How often live streams refresh the <c>online</c> set, sweep stale entries and notice an expired room.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")] public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")] public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>An <c>online</c> entry not refreshed for this long belongs to a dead stream (e.g. a killed replica).</summary>
-    [Range(typeof(TimeSpan), "00:00:02", "00:30:00")] public TimeSpan OnlineStaleAfter { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// An <c>online</c> entry not refreshed for this long belongs to a dead stream (e.g. a killed replica);
+    /// with the heartbeat, a dead replica's members leave the counts within this plus one beat (13 s).
+    /// The Api's <c>Rooms:OnlineStaleAfterSeconds</c> must say the same.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:02", "00:30:00")] public TimeSpan OnlineStaleAfter { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>While the broker connection is down, held rooms are read from Redis this often (see BrokerOutageFallback).</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:00:30")] public TimeSpan FallbackPollInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -21,6 +21,6 @@ public sealed class RoomOptions
     [Range(1, 1_000)] public int DefaultHistoryPage { get; set; } = 100;
     [Range(1, 1_000)] public int MaxHistoryPage { get; set; } = 500;
 
-    /// <summary>An <c>online</c> entry older than this is not counted (Realtime refreshes live ones).</summary>
-    [Range(1, 3_600)] public int OnlineStaleAfterSeconds { get; set; } = 30;
+    /// <summary>An <c>online</c> entry older than this is not counted (Realtime refreshes live ones); Realtime's <c>Realtime:OnlineStaleAfter</c>.</summary>
+    [Range(1, 3_600)] public int OnlineStaleAfterSeconds { get; set; } = 10;
 }

@@ -17,15 +17,22 @@ public sealed class StreamLimitOptions
 /// <summary>
 /// Open streams per member, counted in Redis so the limit holds across replicas: one sorted set per
 /// member (<c>streams:{token}</c>) of stream leases scored by when their replica last vouched for
-/// them. A replica refreshes its own leases every heartbeat and removes a lease when its stream
-/// ends; a killed replica's leases go stale and stop counting. (RedisRateLimiting's concurrency
+/// them. A replica refreshes its own leases every <see cref="LeaseRefreshInterval"/> and removes a lease
+/// when its stream ends; a killed replica's leases go stale and stop counting. (RedisRateLimiting's concurrency
 /// limiter forgets a lease after 60 s, which suits requests, not streams that stay open for hours.)
 /// </summary>
-public sealed class StreamLimiter(IConnectionMultiplexer redis, IOptions<StreamLimitOptions> limits, IOptions<RealtimeOptions> options, TimeProvider time)
+public sealed class StreamLimiter(IConnectionMultiplexer redis, IOptions<StreamLimitOptions> limits, TimeProvider time)
     : BackgroundService
 {
-    /// <summary>What a refused client is told to wait: a dead replica's leases are gone after <see cref="RealtimeOptions.OnlineStaleAfter"/>.</summary>
+    /// <summary>What a refused client is told to wait (a closed tab gives its place back at once).</summary>
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Leases are refreshed this often, and one not refreshed for <see cref="LeaseStaleAfter"/> (a killed
+    /// replica's) stops counting: slower than presence, since a lease is one write per stream, not per room.
+    /// </summary>
+    public static readonly TimeSpan LeaseRefreshInterval = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan LeaseStaleAfter = TimeSpan.FromSeconds(60);
 
     // KEYS: the member's leases. ARGV: lease, now (unix ms), stale cutoff (unix ms), limit, key ttl (ms).
     private const string AcquireScript = """
@@ -48,8 +55,8 @@ public sealed class StreamLimiter(IConnectionMultiplexer redis, IOptions<StreamL
         var lease = Guid.NewGuid().ToString("N");
         var now = time.GetUtcNow();
         var acquired = (long)await Db.ScriptEvaluateAsync(AcquireScript, [KeyOf(token)],
-            [lease, now.ToUnixTimeMilliseconds(), (now - options.Value.OnlineStaleAfter).ToUnixTimeMilliseconds(),
-             limits.Value.StreamsPerMember, (long)(options.Value.OnlineStaleAfter * 2).TotalMilliseconds]);
+            [lease, now.ToUnixTimeMilliseconds(), (now - LeaseStaleAfter).ToUnixTimeMilliseconds(),
+             limits.Value.StreamsPerMember, (long)(LeaseStaleAfter * 2).TotalMilliseconds]);
         if (acquired == 0) return null;
         leases[lease] = token;
         return new StreamLease(this, token, lease);
@@ -64,13 +71,13 @@ public sealed class StreamLimiter(IConnectionMultiplexer redis, IOptions<StreamL
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
-            // Not refreshed any more: it stops counting after OnlineStaleAfter.
+            // Not refreshed any more: it stops counting after LeaseStaleAfter.
         }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.HeartbeatInterval, time);
+        using var timer = new PeriodicTimer(LeaseRefreshInterval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken)) await RefreshAsync();
@@ -84,7 +91,7 @@ public sealed class StreamLimiter(IConnectionMultiplexer redis, IOptions<StreamL
     private async Task RefreshAsync()
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var ttl = options.Value.OnlineStaleAfter * 2;
+        var ttl = LeaseStaleAfter * 2;
         var batch = Db.CreateBatch();
         var writes = new List<Task>(leases.Count * 2);
         foreach (var (lease, token) in leases)
@@ -99,7 +106,7 @@ public sealed class StreamLimiter(IConnectionMultiplexer redis, IOptions<StreamL
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
-            // Redis is away: the next beat refreshes again, well inside OnlineStaleAfter.
+            // Redis is away: the next beat refreshes again, well inside LeaseStaleAfter.
         }
     }
 }

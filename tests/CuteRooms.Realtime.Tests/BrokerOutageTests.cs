@@ -23,12 +23,20 @@ public sealed class BrokerOutageSystem : IAsyncLifetime
     }
 }
 
+/// <summary>Its timings are the system's, not the machine's: it runs alone, after the collections that run side by side.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BrokerOutageCollection : ICollectionFixture<BrokerOutageSystem>
+{
+    public const string Name = "broker outage";
+}
+
 /// <summary>
 /// RabbitMQ stopped for 15 s while a room is busy: posts are answered as soon as they are stored, no
 /// stream ends, every subscriber gets every message once and in time (the replicas read the room
 /// from Redis meanwhile), and presence is exact once the broker is back.
 /// </summary>
-public sealed class BrokerOutageTests(BrokerOutageSystem system) : IClassFixture<BrokerOutageSystem>
+[Collection(BrokerOutageCollection.Name)]
+public sealed class BrokerOutageTests(BrokerOutageSystem system)
 {
     private const int Subscribers = 10;
     private static readonly TimeSpan PostEvery = TimeSpan.FromMilliseconds(200);
