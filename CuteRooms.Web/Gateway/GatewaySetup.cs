@@ -22,6 +22,7 @@ public static class GatewaySetup
         builder.Services.AddReverseProxy()
             .LoadFromMemory(GatewayConfig.Routes, GatewayConfig.Clusters(builder.Configuration, options))
             .AddServiceDiscoveryDestinationResolver();
+        builder.Services.AddHostedService<DestinationHealthLog>();
         return builder;
     }
 

@@ -49,4 +49,26 @@ public sealed class ReplicaFailoverTests(TwoReplicaSystemFixture system) : IClas
         await Expect(alice.Messages).ToHaveCountAsync(3);
         await Expect(bob.Messages).ToHaveCountAsync(3);
     }
+
+    [Fact]
+    public async Task The_gateway_says_once_that_a_dead_replica_is_gone_without_a_stack_trace()
+    {
+        var before = system.App.ConsoleLines("web").Count;
+
+        await system.App.KillRealtimeReplicaAsync(1);
+        try
+        {
+            Assert.True(await system.App.WritesToConsoleAsync("web", line => line.Contains("does not answer its health probe"), TimeSpan.FromSeconds(15)),
+                "the Web never said the replica is gone");
+            await Task.Delay(TimeSpan.FromSeconds(10)); // several probe intervals more
+
+            var since = system.App.ConsoleLines("web").Skip(before).ToList();
+            Assert.Single(since, line => line.Contains("does not answer its health probe"));
+            Assert.DoesNotContain(since, line => line.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await system.App.StartRealtimeReplicaAsync(1);
+        }
+    }
 }

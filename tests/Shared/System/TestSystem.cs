@@ -145,6 +145,9 @@ public sealed class TestSystem : IAsyncDisposable
             && state.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy);
     }
 
+    /// <summary>The console lines of a resource so far (the last 20,000).</summary>
+    public IReadOnlyList<string> ConsoleLines(string resource) => consoles.Lines(resource);
+
     /// <summary>Whether the resource writes such a console line within <paramref name="timeout"/> (lines reach the AppHost a little after they are written).</summary>
     public async Task<bool> WritesToConsoleAsync(string resource, Func<string, bool> line, TimeSpan timeout)
     {
