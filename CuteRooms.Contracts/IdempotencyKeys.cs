@@ -19,6 +19,9 @@ public static class IdempotencyKeys
     private static readonly SearchValues<char> Allowed =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
+    /// <summary>What <see cref="IsValid"/> accepts, in words for a validation problem.</summary>
+    public const string Rule = "8 to 64 letters, digits, '-' or '_'.";
+
     /// <summary>8 to 64 characters of letters, digits, <c>-</c> and <c>_</c> (a UUID or a nanoid fits).</summary>
     public static bool IsValid(string? key) =>
         key is { Length: >= 8 and <= 64 } && !key.AsSpan().ContainsAnyExcept(Allowed);

@@ -32,7 +32,7 @@ public static class ProblemDetailsDefaults
         // Minimal APIs answer unreadable bodies with a bare 400/413 (in Development too, where they
         // would otherwise throw to the developer page); status code pages give them a body.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
-        builder.Services.AddExceptionHandler<ClientErrorExceptionHandler>();
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         return builder;
     }
 
@@ -89,15 +89,18 @@ public static class ProblemDetailsDefaults
     };
 
     /// <summary>
-    /// A request the framework could not read (a malformed form, a body cut off at its limit) is the
-    /// client's error: problem details with its status, never an error page or the exception's text.
+    /// Answers problem details, never an error page or the exception's text, for a request the framework
+    /// could not read (a malformed form, a body cut off at its limit: the client's error, with its status)
+    /// and for any failed request that is not a page view (re-executing a post against an error page
+    /// would post again). A page view that fails is left to the service's error page, if it has one.
     /// </summary>
-    private sealed class ClientErrorExceptionHandler : IExceptionHandler
+    private sealed class ProblemExceptionHandler : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
         {
-            if (exception is not BadHttpRequestException bad || context.Response.HasStarted) return false;
-            await ForStatus(bad.StatusCode).ExecuteAsync(context);
+            var pageView = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
+            if (context.Response.HasStarted || (pageView && exception is not BadHttpRequestException)) return false;
+            await ForStatus(StatusCodeOf(exception)).ExecuteAsync(context);
             return true;
         }
     }

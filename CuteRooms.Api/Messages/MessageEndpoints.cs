@@ -53,7 +53,7 @@ public static class MessageEndpoints
         if (text.Length == 0 || text.Length > maxLength)
             return ProblemResults.Invalid("text", $"Between 1 and {maxLength} characters after trimming.");
         if (idempotencyKey is not null && !IdempotencyKeys.IsValid(idempotencyKey))
-            return ProblemResults.Invalid(IdempotencyKeys.Header, "8 to 64 letters, digits, '-' or '_'.");
+            return ProblemResults.Invalid(IdempotencyKeys.Header, IdempotencyKeys.Rule);
 
         var stored = await store.AppendMessageAsync(id, token, text, idempotencyKey);
         switch (stored.Outcome)

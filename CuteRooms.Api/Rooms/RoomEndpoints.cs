@@ -47,7 +47,7 @@ public static class RoomEndpoints
             errors["maxMembers"] = [$"Between {limits.MinMembersLimit} and {limits.MaxMembersLimit}, or absent for unlimited."];
 
         if (idempotencyKey is not null && !IdempotencyKeys.IsValid(idempotencyKey))
-            errors[IdempotencyKeys.Header] = ["8 to 64 letters, digits, '-' or '_'."];
+            errors[IdempotencyKeys.Header] = [IdempotencyKeys.Rule];
 
         if (errors.Count > 0) return ProblemResults.Invalid(errors);
 

@@ -75,8 +75,8 @@ public sealed class RoomStore(IConnectionMultiplexer redis, IOptions<RoomOptions
     {
         var sentAt = time.GetUtcNow();
         var authorId = AuthorIds.For(roomId, token);
-        var keys = new RoomKeys(roomId);
-        RedisKey[] scriptKeys = idempotencyKey is null ? Keys(roomId) : [.. Keys(roomId), keys.Sent(token, idempotencyKey)];
+        var roomKeys = Keys(roomId);
+        RedisKey[] scriptKeys = idempotencyKey is null ? roomKeys : [.. roomKeys, new RoomKeys(roomId).Sent(token, idempotencyKey)];
         var values = (RedisResult[])(await Db.ScriptEvaluateAsync(RoomScripts.PostMessage, scriptKeys,
             [token, text, sentAt.ToUnixTimeMilliseconds(), Options.MessageHistoryLength, authorId, (long)IdempotencyKeys.Window.TotalSeconds,
              IdempotencyKeys.Digest(token, text)]))!;

@@ -39,7 +39,7 @@ public sealed class BrokerOutageFallback(IBusControl bus, RoomHub hub, Presence.
 
     private async Task PollAsync()
     {
-        foreach (var (roomId, _) in hub.LiveTokens())
+        foreach (var roomId in hub.LocalRooms())
         {
             try
             {

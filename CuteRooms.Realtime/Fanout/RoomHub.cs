@@ -111,6 +111,15 @@ public sealed class RoomHub(RoomReader reader, RealtimeMetrics metrics, ILogger<
         }
     }
 
+    /// <summary>The rooms this replica holds streams of.</summary>
+    internal List<string> LocalRooms()
+    {
+        lock (gate)
+        {
+            return [.. rooms.Keys];
+        }
+    }
+
     /// <summary>Each local room with the tokens of its live streams, for the presence heartbeat.</summary>
     internal List<(string RoomId, string[] Tokens)> LiveTokens()
     {

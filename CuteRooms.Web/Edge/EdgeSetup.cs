@@ -11,7 +11,6 @@ public static class EdgeSetup
             .BindConfiguration(PublicOriginOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<PublicOrigin>();
         builder.AddProblemDetailsDefaults();
-        builder.Services.AddExceptionHandler<NonPageExceptionHandler>();
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
         return builder;
     }
@@ -42,16 +41,5 @@ public static class EdgeSetup
     {
         app.Use(FormGuard.InvokeAsync);
         return app;
-    }
-}
-
-/// <summary>A failed post, put or delete answers problem details: re-executing it against the error page would post again.</summary>
-internal sealed class NonPageExceptionHandler : Microsoft.AspNetCore.Diagnostics.IExceptionHandler
-{
-    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
-    {
-        if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) || context.Response.HasStarted) return false;
-        await ProblemDetailsDefaults.ForStatus(ProblemDetailsDefaults.StatusCodeOf(exception)).ExecuteAsync(context);
-        return true;
     }
 }

@@ -5,7 +5,8 @@ namespace CuteRooms.Realtime.Tests;
 
 /// <summary>
 /// kill -9 of one replica of two while a room is busy: its subscribers resume on the other with the
-/// id they last saw and miss nothing and see nothing twice, and the online count is right within 15 s.
+/// id they last saw and miss nothing and see nothing twice. (That the online count is right within
+/// 15 s is <c>ReplicaFailureTests</c>'.)
 /// </summary>
 [Collection(BrokerOutageCollection.Name)]
 public sealed class ReplicaKillTests(BrokerOutageSystem system)
@@ -43,30 +44,6 @@ public sealed class ReplicaKillTests(BrokerOutageSystem system)
         finally
         {
             foreach (var reader in readers) await reader.DisposeAsync();
-            await system.App.StartRealtimeReplicaAsync(1);
-        }
-    }
-
-    [Fact]
-    public async Task The_members_of_a_killed_replica_leave_the_online_count_within_15_seconds()
-    {
-        var room = await system.Api.CreateRoomAsync();
-        var observer = await system.Api.AdmitAsync(room.Id);
-        var victim = await system.Api.AdmitAsync(room.Id);
-        await using var watching = await SseSubscription.OpenAsync(system.App.RealtimeEndpoints[0], room.Id, observer);
-        var dying = await SseSubscription.OpenAsync(system.App.RealtimeEndpoints[1], room.Id, victim);
-        try
-        {
-            Assert.NotNull(await watching.PresenceAsync(p => p.Online == 2, TimeSpan.FromSeconds(10)));
-
-            await system.App.KillRealtimeReplicaAsync(1);
-
-            Assert.NotNull(await watching.PresenceAsync(p => p.Online == 1, TimeSpan.FromSeconds(15)));
-            Assert.Equal(1, (await system.Api.GetRoomAsync(room.Id)).Online);
-        }
-        finally
-        {
-            await dying.DisposeAsync();
             await system.App.StartRealtimeReplicaAsync(1);
         }
     }

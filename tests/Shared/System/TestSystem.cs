@@ -111,23 +111,13 @@ public sealed class TestSystem : IAsyncDisposable
     }
 
     /// <summary>Stops a Realtime replica as the dashboard's Stop command does (SIGTERM, then a grace period), and waits until it has.</summary>
-    public async Task StopRealtimeReplicaAsync(int index)
-    {
-        await CommandAsync(RealtimeReplica(index), KnownResourceCommands.StopCommand);
-        await WaitForAsync(RealtimeReplica(index), IsStopped);
-    }
+    public Task StopRealtimeReplicaAsync(int index) => StopResourceAsync(RealtimeReplica(index));
 
     /// <summary>
     /// Starts a stopped Realtime replica as the dashboard's Start command does, and waits until it is
     /// healthy (its last state was a terminal one, so no earlier "healthy" can answer for the new process).
     /// </summary>
-    public async Task StartRealtimeReplicaAsync(int index)
-    {
-        await CommandAsync(RealtimeReplica(index), KnownResourceCommands.StartCommand);
-        await WaitForAsync(RealtimeReplica(index), resource =>
-            resource.Snapshot.State?.Text == KnownResourceStates.Running
-            && resource.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy);
-    }
+    public Task StartRealtimeReplicaAsync(int index) => StartResourceAsync(RealtimeReplica(index));
 
     /// <summary>Stops a resource (say, <c>messaging</c>) as the dashboard's Stop command does, and waits until it has.</summary>
     public async Task StopResourceAsync(string resource)
