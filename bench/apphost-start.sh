@@ -24,7 +24,7 @@ descendants() { local p; for p in $(ps -o pid= --ppid "$1" 2>/dev/null); do echo
 
 set -m
 start=$(now)
-(cd "$repo" && setsid dotnet run --project CuteRooms.AppHost -- --port "$port" >"$log" 2>&1 &)
+(cd "$repo" && setsid env --default-signal=INT dotnet run --project CuteRooms.AppHost -- --port "$port" >"$log" 2>&1 &)
 until curl -fs -o /dev/null "http://127.0.0.1:$port/health"; do
   if (( $(echo "$(since "$start") > 180" | bc) )); then echo "not healthy within 180 s; log: $log" >&2; exit 1; fi
   sleep 0.2
