@@ -19,7 +19,7 @@ public sealed class RealtimeMetrics
         var meter = meterFactory.Create(MeterName);
         connections = meter.CreateUpDownCounter<long>("cuterooms.realtime.connections", description: "Open SSE streams on this replica");
         deliveries = meter.CreateCounter<long>("cuterooms.realtime.deliveries", description: "Messages queued to subscribers");
-        fellBehind = meter.CreateCounter<long>("cuterooms.realtime.subscribers_fell_behind", description: "Streams closed because their outbox was full");
+        fellBehind = meter.CreateCounter<long>("cuterooms.realtime.subscribers_fell_behind", description: "Streams cut off because they fell behind (lag, bytes or a full outbox); each resumes by id");
         gapsFilled = meter.CreateCounter<long>("cuterooms.realtime.gaps_filled", description: "Missed or reordered events recovered from the stream");
         fanOutLatency = meter.CreateHistogram<double>("cuterooms.realtime.fanout.duration", unit: "ms",
             description: "From a message being stored to its being queued to every local subscriber");

@@ -10,6 +10,19 @@ public sealed class RealtimeOptions : IValidatableObject
     /// <summary>Frames a subscriber may have queued; one that falls further behind is disconnected and resumes by id.</summary>
     [Range(8, 100_000)] public int OutboxCapacity { get; set; } = 256;
 
+    /// <summary>A stream whose oldest frame not yet taken by its connection is older than this is cut off; its client resumes by id.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")] public TimeSpan MaxLag { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>…and so is one whose frames not yet taken pass this many bytes (a burst of large messages).</summary>
+    [Range(16 * 1024, 64 * 1024 * 1024)] public int MaxQueuedBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// The kernel send buffer of a stream that has its connection to itself (HTTP/1.1; the gateway's
+    /// HTTP/2 connection is shared and left alone). Small, so a stalled reader's backlog waits in the
+    /// outbox, where its lag is measured, instead of in the kernel; 0 leaves the system's default.
+    /// </summary>
+    [Range(0, 4 * 1024 * 1024)] public int SocketSendBufferBytes { get; set; } = 16 * 1024;
+
     /// <summary>A comment line this often keeps proxies from closing an idle stream.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")] public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
 

@@ -159,9 +159,13 @@ internal sealed class RoomPump
         metrics.FanOutCompleted(time.GetUtcNow() - posted.Message.SentAt);
     }
 
-    /// <summary>The heartbeat saw the stream's tail: an event for the newest message may have been lost.</summary>
+    /// <summary>
+    /// The heartbeat saw the stream's tail: an event for the newest message may have been lost (and a
+    /// subscriber may have stalled with nothing new to notice it by).
+    /// </summary>
     private async Task CatchUpAsync(string tailId)
     {
+        CutOffLaggards();
         if (lastDelivered is { } delivered && StreamPosition.Parse(tailId) > delivered)
         {
             await FillGapAsync(delivered, tailId);
@@ -189,6 +193,15 @@ internal sealed class RoomPump
             if (!subscriber.TryDeliver(message)) metrics.SubscriberFellBehind();
         }
         metrics.Delivered(subscribers.Count);
+    }
+
+    /// <summary>Subscribers that fell behind are noticed when a frame is queued to them; in a quiet room, by the heartbeat here.</summary>
+    private void CutOffLaggards()
+    {
+        foreach (var subscriber in subscribers)
+        {
+            if (subscriber.CutOffIfBehind()) metrics.SubscriberFellBehind();
+        }
     }
 
     private Task Broadcast(SseFrame frame)

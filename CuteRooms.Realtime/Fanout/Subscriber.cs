@@ -3,14 +3,27 @@ using CuteRooms.Realtime.Streams;
 
 namespace CuteRooms.Realtime.Fanout;
 
+/// <summary>A frame in a subscriber's outbox, with when it was queued (a <see cref="TimeProvider"/> timestamp).</summary>
+public readonly record struct QueuedFrame(SseFrame Frame, long QueuedAt);
+
 /// <summary>
-/// One open SSE stream. Frames wait in a bounded outbox; a subscriber that cannot keep up is
-/// disconnected (it resumes from its last id) instead of growing memory.
+/// One open SSE stream. Frames wait in a bounded outbox. A subscriber is cut off by lag, not by
+/// buffer size: once the oldest frame its socket has not taken is older than
+/// <see cref="RealtimeOptions.MaxLag"/>, or the bytes it has not taken pass
+/// <see cref="RealtimeOptions.MaxQueuedBytes"/>, its connection is aborted and the client resumes by id.
 /// </summary>
-public sealed class Subscriber(string roomId, string token, int outboxCapacity)
+public sealed class Subscriber(string roomId, string token, RealtimeOptions options, TimeProvider time)
 {
-    private readonly Channel<SseFrame> outbox = Channel.CreateBounded<SseFrame>(
-        new BoundedChannelOptions(outboxCapacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly Channel<QueuedFrame> outbox = Channel.CreateBounded<QueuedFrame>(
+        new BoundedChannelOptions(options.OutboxCapacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+
+    private readonly CancellationTokenSource cutOff = new();
+
+    /// <summary>Bytes queued and not yet flushed to the socket.</summary>
+    private long pendingBytes;
+
+    /// <summary>When the oldest frame of the batch being flushed was queued; 0 while no flush is pending.</summary>
+    private long flushingSince;
 
     public string RoomId { get; } = roomId;
     public string Token { get; } = token;
@@ -18,14 +31,26 @@ public sealed class Subscriber(string roomId, string token, int outboxCapacity)
     /// <summary>The last message this subscriber was given; only its room's pump touches it.</summary>
     internal StreamPosition LastSent { get; set; }
 
-    public ChannelReader<SseFrame> Frames => outbox.Reader;
+    public ChannelReader<QueuedFrame> Outbox => outbox.Reader;
+
+    /// <summary>Cancelled when this subscriber fell too far behind: its stream aborts the connection.</summary>
+    public CancellationToken CutOff => cutOff.Token;
 
     /// <summary>
-    /// Queues a frame; false only when this frame found the outbox full, so the stream ends now (a
-    /// subscriber whose stream already ended is leaving and is not counted again).
+    /// Queues a frame; false only when this frame found the subscriber too far behind (outbox full,
+    /// lag or bytes over their bound), so it is cut off now (one already cut off or ended is leaving
+    /// and is not counted again).
     /// </summary>
-    internal bool TryEnqueue(SseFrame frame) =>
-        outbox.Writer.TryWrite(frame) || !outbox.Writer.TryComplete();
+    internal bool TryEnqueue(SseFrame frame)
+    {
+        var now = time.GetTimestamp();
+        if (Volatile.Read(ref pendingBytes) > 0 && IsBehind(now)) return !TryCutOff();
+
+        Interlocked.Add(ref pendingBytes, frame.Bytes.Length);
+        if (outbox.Writer.TryWrite(new QueuedFrame(frame, now))) return true;
+        Interlocked.Add(ref pendingBytes, -frame.Bytes.Length);
+        return !TryCutOff();
+    }
 
     /// <summary>Queues a message unless this subscriber already has it; false when it just fell behind.</summary>
     internal bool TryDeliver(SseFrame message)
@@ -35,10 +60,40 @@ public sealed class Subscriber(string roomId, string token, int outboxCapacity)
         return TryEnqueue(message);
     }
 
+    /// <summary>Cuts the subscriber off if it fell behind while nothing new was queued to it (a quiet room); true when it did.</summary>
+    internal bool CutOffIfBehind() => Volatile.Read(ref pendingBytes) > 0 && IsBehind(time.GetTimestamp()) && TryCutOff();
+
     /// <summary>Ends the stream after the frames already queued, optionally with a final event.</summary>
     internal void Complete(SseFrame? finalFrame = null)
     {
-        if (finalFrame is not null) outbox.Writer.TryWrite(finalFrame);
+        if (finalFrame is not null) outbox.Writer.TryWrite(new QueuedFrame(finalFrame, time.GetTimestamp()));
         outbox.Writer.TryComplete();
+    }
+
+    /// <summary>The stream's writer took frames queued since <paramref name="oldestQueuedAt"/> and is flushing them.</summary>
+    internal void Flushing(long oldestQueuedAt) => Volatile.Write(ref flushingSince, oldestQueuedAt);
+
+    /// <summary>The socket took <paramref name="bytes"/>.</summary>
+    internal void Flushed(long bytes)
+    {
+        Volatile.Write(ref flushingSince, 0);
+        Interlocked.Add(ref pendingBytes, -bytes);
+    }
+
+    private bool IsBehind(long now)
+    {
+        if (Volatile.Read(ref pendingBytes) > options.MaxQueuedBytes) return true;
+        var oldest = Volatile.Read(ref flushingSince);
+        if (oldest == 0 && outbox.Reader.TryPeek(out var head)) oldest = head.QueuedAt;
+        return oldest != 0 && time.GetElapsedTime(oldest, now) > options.MaxLag;
+    }
+
+    /// <summary>True when this call cut the subscriber off; false when its stream had already ended.</summary>
+    private bool TryCutOff()
+    {
+        if (!outbox.Writer.TryComplete()) return false;
+        // Callbacks (the stream aborting its connection) run on the thread pool, not on the room's pump.
+        _ = cutOff.CancelAsync();
+        return true;
     }
 }

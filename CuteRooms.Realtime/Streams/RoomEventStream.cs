@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net.Sockets;
 using CuteRooms.Contracts;
 using CuteRooms.Realtime.Fanout;
 using CuteRooms.Realtime.Presence;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace CuteRooms.Realtime.Streams;
@@ -13,6 +15,9 @@ namespace CuteRooms.Realtime.Streams;
 /// room ends, or the subscriber falls behind (then it reconnects and resumes by id). A stream
 /// without <c>Last-Event-ID</c> starts at the tail its <paramref name="connection"/> read before
 /// the headers went out, so a message posted as soon as the client sees them still reaches it.
+/// A subscriber that falls behind has its connection aborted (see <see cref="Subscriber"/>); on a
+/// connection of its own, the kernel's send buffer is kept small so that a stalled reader's backlog
+/// stays in the outbox, where its lag is seen, and is dropped with the connection.
 /// </summary>
 public sealed class RoomEventStream(
     Subscriber subscriber,
@@ -35,6 +40,9 @@ public sealed class RoomEventStream(
 
         var aborted = http.RequestAborted;
         var body = response.BodyWriter;
+        var socket = OwnSocket(http);
+        if (socket is not null && options.SocketSendBufferBytes > 0) socket.SendBufferSize = options.SocketSendBufferBytes;
+        using var cutOff = subscriber.CutOff.Register(() => AbortConnection(http, socket));
         var joined = false;
         metrics.Connected();
         try
@@ -44,11 +52,12 @@ public sealed class RoomEventStream(
             // outbox overflowed, the replica stopped), it resumes from there and misses nothing.
             if (resumeAfter is null) body.Write(SseFrame.ResumePoint(connection.Tail).Bytes.Span);
             body.Write(SseFrame.Presence(connection.Presence!).Bytes.Span);
-            await body.FlushAsync(aborted);
+            if (!await FlushWithinLagAsync(body, http, socket)) return;
 
             if (connection.CameOnline) events.PublishInBackground(new PresenceChanged(subscriber.RoomId));
 
-            var position = resumeAfter is null ? connection.Tail : await ReplayAsync(body, resumeAfter, aborted);
+            var position = resumeAfter is null ? connection.Tail : await ReplayAsync(body, resumeAfter, http, socket);
+            if (position is null) return; // the replay did not go out within the lag bound
             joined = hub.Join(subscriber, position);
             await WriteFramesAsync(body, aborted);
         }
@@ -68,8 +77,11 @@ public sealed class RoomEventStream(
     /// <summary>The suggested reconnection delay, spread so a stopped replica's streams do not all return at once.</summary>
     private TimeSpan ReconnectDelay() => options.ReconnectDelay + options.ReconnectJitter * Random.Shared.NextDouble();
 
-    /// <summary>Writes everything after <paramref name="afterId"/>, page by page; returns the id of the last one written.</summary>
-    private async Task<string> ReplayAsync(PipeWriter body, string afterId, CancellationToken aborted)
+    /// <summary>
+    /// Writes everything after <paramref name="afterId"/>, page by page; returns the id of the last
+    /// one written, or null when a page was not taken within the lag bound (the connection is aborted).
+    /// </summary>
+    private async Task<string?> ReplayAsync(PipeWriter body, string afterId, HttpContext http, Socket? socket)
     {
         while (true)
         {
@@ -78,21 +90,69 @@ public sealed class RoomEventStream(
 
             foreach (var message in page) body.Write(SseFrame.Message(message).Bytes.Span);
             afterId = page[^1].Id;
-            await body.FlushAsync(aborted);
+            if (!await FlushWithinLagAsync(body, http, socket)) return null;
             if (page.Count < options.ReplayPageSize) return afterId;
+        }
+    }
+
+    /// <summary>A flush outside the outbox (opening, replay) is held to the same lag bound; false when it was not met.</summary>
+    private async Task<bool> FlushWithinLagAsync(PipeWriter body, HttpContext http, Socket? socket)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        deadline.CancelAfter(options.MaxLag);
+        try
+        {
+            return !(await body.FlushAsync(deadline.Token)).IsCompleted;
+        }
+        catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            metrics.SubscriberFellBehind();
+            AbortConnection(http, socket);
+            return false;
         }
     }
 
     private async Task WriteFramesAsync(PipeWriter body, CancellationToken aborted)
     {
-        var frames = subscriber.Frames;
-        while (await frames.WaitToReadAsync(aborted))
+        var outbox = subscriber.Outbox;
+        while (await outbox.WaitToReadAsync(aborted))
         {
             // Drain what is queued, then flush once: one write to the socket for a burst.
-            while (frames.TryRead(out var frame)) body.Write(frame.Bytes.Span);
+            long oldestQueuedAt = 0, bytes = 0;
+            while (outbox.TryRead(out var queued))
+            {
+                if (oldestQueuedAt == 0) oldestQueuedAt = queued.QueuedAt;
+                body.Write(queued.Frame.Bytes.Span);
+                bytes += queued.Frame.Bytes.Length;
+            }
+            subscriber.Flushing(oldestQueuedAt);
             var flushed = await body.FlushAsync(aborted);
-            if (flushed.IsCompleted) return;
+            subscriber.Flushed(bytes);
+            if (flushed.IsCompleted || flushed.IsCanceled) return;
         }
+    }
+
+    /// <summary>The connection's socket when this stream has it to itself (HTTP/1.x); an HTTP/2 connection (the gateway's) is shared.</summary>
+    private static Socket? OwnSocket(HttpContext http) =>
+        HttpProtocol.IsHttp11(http.Request.Protocol) || HttpProtocol.IsHttp10(http.Request.Protocol)
+            ? http.Features.Get<IConnectionSocketFeature>()?.Socket
+            : null;
+
+    /// <summary>
+    /// Ends a stream that fell behind at once. On a connection of its own, what the kernel still holds
+    /// for it is dropped (a reset, not a close a stalled peer would keep waiting for minutes).
+    /// </summary>
+    private static void AbortConnection(HttpContext http, Socket? socket)
+    {
+        try
+        {
+            socket?.LingerState = new LingerOption(true, 0);
+        }
+        catch (Exception exception) when (exception is ObjectDisposedException or SocketException)
+        {
+            // Already closed.
+        }
+        http.Abort();
     }
 
     private async Task LeaveAsync(bool joined)

@@ -30,6 +30,7 @@ public static class RoomEventStreamEndpoints
         RoomHub hub,
         IntegrationEventPublisher events,
         RealtimeMetrics metrics,
+        TimeProvider time,
         IOptions<RealtimeOptions> options)
     {
         if (AuthCookie.TokenFrom(http.Request) is not { } token)
@@ -64,7 +65,7 @@ public static class RoomEventStreamEndpoints
             case ConnectOutcome.Forbidden: return ProblemResults.NotAMember();
         }
 
-        return new RoomEventStream(new Subscriber(id, token, options.Value.OutboxCapacity),
+        return new RoomEventStream(new Subscriber(id, token, options.Value, time),
             string.IsNullOrEmpty(resumeAfter) ? null : resumeAfter, connection, lease, reader, hub, events, metrics, options.Value);
     }
 }

@@ -13,11 +13,12 @@ public static class GatewayConfig
 {
     public const string ApiCluster = ResourceNames.Api;
     public const string RealtimeCluster = ResourceNames.Realtime;
+    public const string RealtimeRoute = "realtime";
 
     public static IReadOnlyList<RouteConfig> Routes { get; } =
     [
         new() { RouteId = "api", ClusterId = ApiCluster, Match = new() { Path = "/api/{**catch-all}" } },
-        new() { RouteId = "realtime", ClusterId = RealtimeCluster, Match = new() { Path = "/realtime/{**catch-all}" } },
+        new() { RouteId = RealtimeRoute, ClusterId = RealtimeCluster, Match = new() { Path = "/realtime/{**catch-all}" } },
     ];
 
     public static IReadOnlyList<ClusterConfig> Clusters(IConfiguration configuration, GatewayOptions options)

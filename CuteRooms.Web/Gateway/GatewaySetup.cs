@@ -1,4 +1,5 @@
 using CuteRooms.Contracts;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CuteRooms.Web.Gateway;
 
@@ -23,6 +24,9 @@ public static class GatewaySetup
             .LoadFromMemory(GatewayConfig.Routes, GatewayConfig.Clusters(builder.Configuration, options))
             .AddServiceDiscoveryDestinationResolver();
         builder.Services.AddHostedService<DestinationHealthLog>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<StalledStreamWatch>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<StalledStreamWatch>());
         return builder;
     }
 
@@ -33,6 +37,7 @@ public static class GatewaySetup
             proxy.Use(ForwardingProblems.InvokeAsync);
             proxy.Use(CrossSiteRequestGuard.InvokeAsync);
             proxy.Use(RequestBodyLimit.InvokeAsync);
+            proxy.Use(EventStreamConnection.InvokeAsync);
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();

@@ -56,7 +56,7 @@ public sealed class BrokerOutageTests(BrokerOutageSystem system)
         try
         {
             Assert.NotNull(await subscriptions[0].PresenceAsync(p => p.Online == Subscribers, TimeSpan.FromSeconds(10)));
-            var receipts = subscriptions.Select(subscription => CollectAsync(subscription)).ToList();
+            var receipts = subscriptions.Select(MessageReceipts.Collect).ToList();
 
             var posted = new List<(MessageResponse Message, DateTime At)>();
             var postTimes = new List<TimeSpan>();
@@ -81,60 +81,30 @@ public sealed class BrokerOutageTests(BrokerOutageSystem system)
             await posting.CancelAsync();
             await posts;
 
-            Assert.True(Percentile(postTimes, 0.99) <= TimeSpan.FromMilliseconds(250), $"POST p99 {Percentile(postTimes, 0.99).TotalMilliseconds:0} ms");
-            foreach (var subscription in subscriptions) Assert.False(subscription.Ended.IsCompleted, "a stream ended during the outage");
             var expected = posted.Select(entry => entry.Message.Id).ToList();
+            var received = new List<List<(string Id, DateTime At)>>();
+            foreach (var receipt in receipts) received.Add(await receipt.Until(expected[^1], TimeSpan.FromSeconds(10)));
+            var latest = received.Select(ids => ids.Zip(posted, (receipt, post) => receipt.At - post.At).DefaultIfEmpty().Max()).ToList();
+            var online = (await system.Api.GetRoomAsync(room.Id)).Online;
+            Figures.Report("broker stopped for 15 s",
+                $"{postTimes.Count} posts at 5/s: p50 {Durations.Percentile(postTimes, 0.5).TotalMilliseconds:0} ms, p99 {Durations.Percentile(postTimes, 0.99).TotalMilliseconds:0} ms, max {postTimes.Max().TotalMilliseconds:0} ms",
+                $"{Subscribers} subscribers on two replicas: {subscriptions.Count(subscription => subscription.Ended.IsCompleted)} streams ended; " +
+                $"lost {received.Sum(ids => expected.Except(ids.Select(receipt => receipt.Id)).Count())}, duplicated {received.Sum(ids => ids.Count - ids.DistinctBy(receipt => receipt.Id).Count())}; " +
+                $"slowest delivery {latest.Max().TotalSeconds:0.00} s after its post",
+                $"online {online} of {Subscribers} 5 s after the broker was back");
+
+            Assert.True(Durations.Percentile(postTimes, 0.99) <= TimeSpan.FromMilliseconds(250), $"POST p99 {Durations.Percentile(postTimes, 0.99).TotalMilliseconds:0} ms");
+            foreach (var subscription in subscriptions) Assert.False(subscription.Ended.IsCompleted, "a stream ended during the outage");
             for (var i = 0; i < Subscribers; i++)
             {
-                var received = await receipts[i].Until(expected[^1], TimeSpan.FromSeconds(10));
-                Assert.Equal(expected, received.Select(receipt => receipt.Id));
-                var latest = received.Zip(posted, (receipt, post) => receipt.At - post.At).Max();
-                Assert.True(latest <= TimeSpan.FromSeconds(2), $"subscriber {i} got a message {latest.TotalSeconds:0.0} s after it was posted");
+                Assert.Equal(expected, received[i].Select(receipt => receipt.Id));
+                Assert.True(latest[i] <= TimeSpan.FromSeconds(2), $"subscriber {i} got a message {latest[i].TotalSeconds:0.0} s after it was posted");
             }
-            Assert.Equal(Subscribers, (await system.Api.GetRoomAsync(room.Id)).Online);
+            Assert.Equal(Subscribers, online);
         }
         finally
         {
             foreach (var subscription in subscriptions) await subscription.DisposeAsync();
-        }
-    }
-
-    private static TimeSpan Percentile(List<TimeSpan> values, double share)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(share * sorted.Count) - 1)];
-    }
-
-    /// <summary>Every message event of a stream, with when it arrived, read in the background.</summary>
-    private static Receipts CollectAsync(SseSubscription subscription)
-    {
-        var receipts = new Receipts();
-        _ = Task.Run(async () =>
-        {
-            while (await subscription.NextAsync(RoomEventTypes.Message, TimeSpan.FromMinutes(2)) is { } item)
-            {
-                lock (receipts.Items) receipts.Items.Add((item.EventId!, DateTime.UtcNow));
-            }
-        });
-        return receipts;
-    }
-
-    private sealed class Receipts
-    {
-        public List<(string Id, DateTime At)> Items { get; } = [];
-
-        public async Task<List<(string Id, DateTime At)>> Until(string lastId, TimeSpan timeout)
-        {
-            var until = DateTime.UtcNow + timeout;
-            while (DateTime.UtcNow < until)
-            {
-                lock (Items)
-                {
-                    if (Items.Any(item => item.Id == lastId)) return [.. Items];
-                }
-                await Task.Delay(100);
-            }
-            lock (Items) return [.. Items];
         }
     }
 }

@@ -69,7 +69,7 @@ public sealed class GapFillingTests(SystemFixture system) : IAsyncDisposable
         hub.Dispatch(room, new RoomSignal.Posted(new MessagePosted(room, posted[4].Id, posted[5])));
 
         Assert.Empty(await ReadMessageIdsAsync(subscriber, 1, TimeSpan.FromSeconds(2)));
-        await subscriber.Frames.Completion.WaitAsync(TimeSpan.FromSeconds(5));
+        await subscriber.Outbox.Completion.WaitAsync(TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -101,15 +101,15 @@ public sealed class GapFillingTests(SystemFixture system) : IAsyncDisposable
 
     private static async Task<Subscriber> JoinAsync(RoomHub hub, string room, string token, int outboxCapacity = 64, string after = EmptyRoomTail)
     {
-        var subscriber = new Subscriber(room, token, outboxCapacity);
+        var subscriber = new Subscriber(room, token, new RealtimeOptions { OutboxCapacity = outboxCapacity }, TimeProvider.System);
         hub.Join(subscriber, after);
 
         // The keep-alive comes out once the pump has taken the join in.
         hub.BroadcastKeepAlive();
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        while (await subscriber.Frames.WaitToReadAsync(deadline.Token))
+        while (await subscriber.Outbox.WaitToReadAsync(deadline.Token))
         {
-            if (subscriber.Frames.TryRead(out var frame) && frame == SseFrame.KeepAlive) break;
+            if (subscriber.Outbox.TryRead(out var queued) && queued.Frame == SseFrame.KeepAlive) break;
         }
         return subscriber;
     }
@@ -120,11 +120,11 @@ public sealed class GapFillingTests(SystemFixture system) : IAsyncDisposable
         using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(5));
         try
         {
-            while (ids.Count < count && await subscriber.Frames.WaitToReadAsync(deadline.Token))
+            while (ids.Count < count && await subscriber.Outbox.WaitToReadAsync(deadline.Token))
             {
-                while (ids.Count < count && subscriber.Frames.TryRead(out var frame))
+                while (ids.Count < count && subscriber.Outbox.TryRead(out var queued))
                 {
-                    if (frame.Id is not null) ids.Add(frame.Id); // skip presence and keep-alive frames
+                    if (queued.Frame.Id is not null) ids.Add(queued.Frame.Id); // skip presence and keep-alive frames
                 }
             }
         }

@@ -110,6 +110,38 @@ public sealed class TestSystem : IAsyncDisposable
         await WaitForAsync(name, IsStopped);
     }
 
+    /// <summary>
+    /// The process of a project resource's service (the orchestrator runs <c>dotnet run</c>, and the
+    /// service is the process under it whose program is the project's own), e.g. to read its memory.
+    /// </summary>
+    public async Task<int> ServiceProcessIdAsync(string resource, string program)
+    {
+        var running = await WaitForAsync(resource, state => state.Snapshot.State?.Text == KnownResourceStates.Running);
+        var launcher = Convert.ToInt32(running.Snapshot.Properties.Single(property => property.Name == "executable.pid").Value);
+        var pending = new Queue<int>([launcher]);
+        while (pending.TryDequeue(out var pid))
+        {
+            foreach (var directory in Directory.EnumerateDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(directory), out var child)) continue;
+                try
+                {
+                    // "pid (comm) state ppid …": the parent is the second field after the command's closing parenthesis.
+                    var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                    if (int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]) != pid) continue;
+                    var command = File.ReadAllText(Path.Combine(directory, "cmdline")).Split('\0')[0];
+                    if (Path.GetFileName(command) == program || command.EndsWith($"{program}.dll", StringComparison.Ordinal)) return child;
+                    pending.Enqueue(child);
+                }
+                catch (IOException)
+                {
+                    // The process ended meanwhile.
+                }
+            }
+        }
+        throw new InvalidOperationException($"No process {program} under {resource} ({launcher}).");
+    }
+
     /// <summary>Stops a Realtime replica as the dashboard's Stop command does (SIGTERM, then a grace period), and waits until it has.</summary>
     public Task StopRealtimeReplicaAsync(int index) => StopResourceAsync(RealtimeReplica(index));
 

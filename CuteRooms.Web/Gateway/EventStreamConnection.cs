@@ -1,0 +1,41 @@
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Model;
+
+namespace CuteRooms.Web.Gateway;
+
+/// <summary>
+/// How the gateway holds a browser's event stream, which has its HTTP/1.1 connection to itself:
+/// its kernel send buffer is small, so a reader that stalls stops taking frames within a few; it is
+/// ended once its peer has acknowledged nothing for the stall bound (<see cref="StalledStreamWatch"/>);
+/// and when it ends, what the kernel still holds for the stalled peer is dropped with a reset, not
+/// kept for minutes by a close the peer never acknowledges. The browser resumes by id (EventSource
+/// reconnects with <c>Last-Event-ID</c>).
+/// </summary>
+public static class EventStreamConnection
+{
+    public static async Task InvokeAsync(HttpContext context, Func<Task> next)
+    {
+        if (context.GetReverseProxyFeature().Route.Config.RouteId != GatewayConfig.RealtimeRoute
+            || !(HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol))
+            || context.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket)
+        {
+            await next();
+            return;
+        }
+
+        var options = context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        try
+        {
+            if (options.StreamSendBufferBytes > 0) socket.SendBufferSize = options.StreamSendBufferBytes;
+            socket.LingerState = new LingerOption(true, 0);
+        }
+        catch (Exception exception) when (exception is ObjectDisposedException or SocketException)
+        {
+            return; // the browser is already gone
+        }
+        using var watched = context.RequestServices.GetRequiredService<StalledStreamWatch>().Watch(context, socket);
+        await next();
+    }
+}
