@@ -1,6 +1,7 @@
 using CuteRooms.Realtime.Presence;
 using CuteRooms.Realtime.Streams;
 using MassTransit;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
 namespace CuteRooms.Realtime.Fanout;
 
@@ -21,6 +22,9 @@ public static class FanoutSetup
         builder.Services.AddHostedService<RoomMaintenance>();
         builder.Services.AddHostedService<EndStreamsOnStop>();
         builder.Services.AddHostedService<BrokerOutageFallback>();
+        // What Kestrel holds for a connection beyond the kernel's buffer (64 KiB by default): small,
+        // so that a stalled reader's frames wait in its outbox, where their age is measured.
+        builder.Services.Configure<SocketTransportOptions>(transport => transport.MaxWriteBufferSize = 16 * 1024);
 
         builder.AddMessagingBus(
             bus =>

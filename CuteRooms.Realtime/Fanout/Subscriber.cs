@@ -25,6 +25,12 @@ public sealed class Subscriber(string roomId, string token, RealtimeOptions opti
     /// <summary>When the oldest frame of the batch being flushed was queued; 0 while no flush is pending.</summary>
     private long flushingSince;
 
+    /// <summary>1 once cut off or once its stream is over: then it is neither cut off nor counted again.</summary>
+    private int finished;
+
+    /// <summary>1 once no more frames are taken (the stream ends with what it has, or is over).</summary>
+    private int completed;
+
     public string RoomId { get; } = roomId;
     public string Token { get; } = token;
 
@@ -49,7 +55,8 @@ public sealed class Subscriber(string roomId, string token, RealtimeOptions opti
         Interlocked.Add(ref pendingBytes, frame.Bytes.Length);
         if (outbox.Writer.TryWrite(new QueuedFrame(frame, now))) return true;
         Interlocked.Add(ref pendingBytes, -frame.Bytes.Length);
-        return !TryCutOff();
+        // Full, or completed (the stream is ending with what it has): only a full one falls behind.
+        return Volatile.Read(ref completed) == 1 || !TryCutOff();
     }
 
     /// <summary>Queues a message unless this subscriber already has it; false when it just fell behind.</summary>
@@ -63,10 +70,23 @@ public sealed class Subscriber(string roomId, string token, RealtimeOptions opti
     /// <summary>Cuts the subscriber off if it fell behind while nothing new was queued to it (a quiet room); true when it did.</summary>
     internal bool CutOffIfBehind() => Volatile.Read(ref pendingBytes) > 0 && IsBehind(time.GetTimestamp()) && TryCutOff();
 
-    /// <summary>Ends the stream after the frames already queued, optionally with a final event.</summary>
+    /// <summary>
+    /// Ends the stream after the frames already queued, optionally with a final event. A reader that
+    /// stalls meanwhile is still cut off by its lag.
+    /// </summary>
     internal void Complete(SseFrame? finalFrame = null)
     {
-        if (finalFrame is not null) outbox.Writer.TryWrite(new QueuedFrame(finalFrame, time.GetTimestamp()));
+        if (finalFrame is not null && outbox.Writer.TryWrite(new QueuedFrame(finalFrame, time.GetTimestamp())))
+            Interlocked.Add(ref pendingBytes, finalFrame.Bytes.Length);
+        Volatile.Write(ref completed, 1);
+        outbox.Writer.TryComplete();
+    }
+
+    /// <summary>Its stream is over (the client left, or it was cut off): nothing is cut off or counted after this.</summary>
+    internal void StreamEnded()
+    {
+        Volatile.Write(ref finished, 1);
+        Volatile.Write(ref completed, 1);
         outbox.Writer.TryComplete();
     }
 
@@ -88,10 +108,12 @@ public sealed class Subscriber(string roomId, string token, RealtimeOptions opti
         return oldest != 0 && time.GetElapsedTime(oldest, now) > options.MaxLag;
     }
 
-    /// <summary>True when this call cut the subscriber off; false when its stream had already ended.</summary>
+    /// <summary>True when this call cut the subscriber off; false when it was cut off before or its stream is over.</summary>
     private bool TryCutOff()
     {
-        if (!outbox.Writer.TryComplete()) return false;
+        if (Interlocked.Exchange(ref finished, 1) == 1) return false;
+        Volatile.Write(ref completed, 1);
+        outbox.Writer.TryComplete();
         // Callbacks (the stream aborting its connection) run on the thread pool, not on the room's pump.
         _ = cutOff.CancelAsync();
         return true;

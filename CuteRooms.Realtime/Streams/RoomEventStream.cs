@@ -41,12 +41,12 @@ public sealed class RoomEventStream(
         var aborted = http.RequestAborted;
         var body = response.BodyWriter;
         var socket = OwnSocket(http);
-        if (socket is not null && options.SocketSendBufferBytes > 0) socket.SendBufferSize = options.SocketSendBufferBytes;
         using var cutOff = subscriber.CutOff.Register(() => AbortConnection(http, socket));
         var joined = false;
         metrics.Connected();
         try
         {
+            if (socket is not null && options.SocketSendBufferBytes > 0) SetSendBuffer(socket, options.SocketSendBufferBytes);
             body.Write(SseFrame.Retry(ReconnectDelay()).Bytes.Span);
             // A client that came without a resume point gets one: however this stream ends (its
             // outbox overflowed, the replica stopped), it resumes from there and misses nothing.
@@ -67,6 +67,7 @@ public sealed class RoomEventStream(
         }
         finally
         {
+            subscriber.StreamEnded(); // what it still had queued no longer counts against it
             // Connecting put the token in `online`, so leaving must take it out, joined or not.
             await LeaveAsync(joined);
             await lease.DisposeAsync();
@@ -98,13 +99,15 @@ public sealed class RoomEventStream(
     /// <summary>A flush outside the outbox (opening, replay) is held to the same lag bound; false when it was not met.</summary>
     private async Task<bool> FlushWithinLagAsync(PipeWriter body, HttpContext http, Socket? socket)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        deadline.CancelAfter(options.MaxLag);
+        using var lag = new CancellationTokenSource(options.MaxLag);
+        using var flush = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lag.Token);
+        // Registered after the linked source, so it runs before the flush is cancelled (Kestrel then aborts).
+        using var reset = lag.Token.Register(() => DropUnsent(socket));
         try
         {
-            return !(await body.FlushAsync(deadline.Token)).IsCompleted;
+            return !(await body.FlushAsync(flush.Token)).IsCompleted;
         }
-        catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (lag.IsCancellationRequested)
         {
             metrics.SubscriberFellBehind();
             AbortConnection(http, socket);
@@ -144,6 +147,13 @@ public sealed class RoomEventStream(
     /// </summary>
     private static void AbortConnection(HttpContext http, Socket? socket)
     {
+        DropUnsent(socket);
+        http.Abort();
+    }
+
+    /// <summary>Linger 0: closing the socket resets the connection and frees what the kernel holds for it.</summary>
+    private static void DropUnsent(Socket? socket)
+    {
         try
         {
             socket?.LingerState = new LingerOption(true, 0);
@@ -152,7 +162,18 @@ public sealed class RoomEventStream(
         {
             // Already closed.
         }
-        http.Abort();
+    }
+
+    private static void SetSendBuffer(Socket socket, int bytes)
+    {
+        try
+        {
+            socket.SendBufferSize = bytes;
+        }
+        catch (Exception exception) when (exception is ObjectDisposedException or SocketException)
+        {
+            // The client is already gone; the stream ends at its first write.
+        }
     }
 
     private async Task LeaveAsync(bool joined)

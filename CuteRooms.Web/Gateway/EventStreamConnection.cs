@@ -9,9 +9,10 @@ namespace CuteRooms.Web.Gateway;
 /// How the gateway holds a browser's event stream, which has its HTTP/1.1 connection to itself:
 /// its kernel send buffer is small, so a reader that stalls stops taking frames within a few; it is
 /// ended once its peer has acknowledged nothing for the stall bound (<see cref="StalledStreamWatch"/>);
-/// and when it ends, what the kernel still holds for the stalled peer is dropped with a reset, not
-/// kept for minutes by a close the peer never acknowledges. The browser resumes by id (EventSource
-/// reconnects with <c>Last-Event-ID</c>).
+/// and while it lasts its linger is 0, so that when it is cut off (here, or by Realtime through the
+/// forwarder) what the kernel still holds for the stalled peer is dropped with a reset, not kept for
+/// minutes by a close the peer never acknowledges. The browser resumes by id (EventSource reconnects
+/// with <c>Last-Event-ID</c>).
 /// </summary>
 public static class EventStreamConnection
 {
@@ -33,9 +34,27 @@ public static class EventStreamConnection
         }
         catch (Exception exception) when (exception is ObjectDisposedException or SocketException)
         {
-            return; // the browser is already gone
+            context.Abort(); // the browser is already gone
+            return;
         }
-        using var watched = context.RequestServices.GetRequiredService<StalledStreamWatch>().Watch(context, socket);
-        await next();
+        using (context.RequestServices.GetRequiredService<StalledStreamWatch>().Watch(context, socket))
+        {
+            await next();
+        }
+
+        // The stream ended without an abort (the room ended, a refusal): the connection may carry
+        // the browser's next request, whose close must not drop what it was sent. (Its send buffer
+        // stays small; Linux cannot give a socket back its autotuning.)
+        if (!context.RequestAborted.IsCancellationRequested)
+        {
+            try
+            {
+                socket.LingerState = new LingerOption(false, 0);
+            }
+            catch (Exception exception) when (exception is ObjectDisposedException or SocketException)
+            {
+                // Closed meanwhile.
+            }
+        }
     }
 }

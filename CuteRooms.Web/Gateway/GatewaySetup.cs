@@ -1,4 +1,5 @@
 using CuteRooms.Contracts;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CuteRooms.Web.Gateway;
@@ -27,6 +28,9 @@ public static class GatewaySetup
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<StalledStreamWatch>();
         builder.Services.AddHostedService(services => services.GetRequiredService<StalledStreamWatch>());
+        // What Kestrel holds for a connection beyond the kernel's buffer (64 KiB by default): a stalled
+        // browser's stream costs that much here until it is cut off; pages are far smaller.
+        builder.Services.Configure<SocketTransportOptions>(transport => transport.MaxWriteBufferSize = 16 * 1024);
         return builder;
     }
 

@@ -10,25 +10,30 @@ namespace CuteRooms.Web.Gateway;
 /// <see cref="GatewayOptions.StalledStreamTimeout"/> while data waits for it: every byte sent since
 /// is older than the bound, however few the gateway's buffers hold. The kernel's own count of
 /// acknowledged bytes says so (Linux <c>TCP_INFO</c>), read four times a second for all streams, with
-/// no cost on the path of a frame. Realtime cuts a stream off by its lag as well, but the forwarder, stuck
-/// writing to a stalled browser, would only see that when the browser took something again.
-/// Progress seen at a sweep is dated at the sweep before it, so a stream is ended within a sweep
-/// interval of the bound, never after it.
+/// no cost on the path of a frame; a stream is ended within a sweep (250 ms) after the bound.
+/// Realtime cuts a stream off by its lag as well, but the forwarder, stuck writing to a stalled
+/// browser, would only see that when the browser took something again.
 /// </summary>
 public sealed class StalledStreamWatch(IOptions<GatewayOptions> options, TimeProvider time, ILogger<StalledStreamWatch> logger) : BackgroundService
 {
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(250);
+
     private readonly ConcurrentDictionary<Watched, byte> streams = new();
-    private volatile bool unsupported;
+    private volatile bool unsupported = !OperatingSystem.IsLinux();
 
     private sealed class Watched(HttpContext http, Socket socket, long now)
     {
+        public Lock Gate { get; } = new();
         public HttpContext Http { get; } = http;
         public Socket Socket { get; } = socket;
         public ulong Acknowledged { get; set; }
         public long ProgressAt { get; set; } = now;
+
+        /// <summary>Set (under <see cref="Gate"/>) when its response is over: Kestrel reuses the context for the connection's next request.</summary>
+        public bool Over { get; set; }
     }
 
-    /// <summary>Watches the stream until the returned handle is disposed (the response is over).</summary>
+    /// <summary>Watches the stream until the returned handle is disposed (its response is over); null where the kernel cannot tell.</summary>
     public IDisposable? Watch(HttpContext http, Socket socket)
     {
         if (unsupported) return null;
@@ -39,7 +44,11 @@ public sealed class StalledStreamWatch(IOptions<GatewayOptions> options, TimePro
 
     private sealed class Unwatch(StalledStreamWatch watch, Watched watched) : IDisposable
     {
-        public void Dispose() => watch.streams.TryRemove(watched, out _);
+        public void Dispose()
+        {
+            lock (watched.Gate) watched.Over = true;
+            watch.streams.TryRemove(watched, out _);
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -55,31 +64,45 @@ public sealed class StalledStreamWatch(IOptions<GatewayOptions> options, TimePro
         }
     }
 
-    private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(250);
-    private long previousSweep;
-
     private void Sweep()
     {
         var now = time.GetTimestamp();
-        var progressAt = previousSweep == 0 ? now : previousSweep;
-        previousSweep = now;
         foreach (var watched in streams.Keys)
         {
-            if (!TryReadProgress(watched.Socket, out var acknowledged, out var waiting))
+            try
             {
-                streams.TryRemove(watched, out _); // closed, or a kernel without TCP_INFO
-                continue;
+                Check(watched, now);
             }
-            if (acknowledged != watched.Acknowledged || !waiting)
+            catch (Exception exception)
             {
-                watched.Acknowledged = acknowledged;
-                watched.ProgressAt = progressAt;
-            }
-            else if (time.GetElapsedTime(watched.ProgressAt, now) > options.Value.StalledStreamTimeout)
-            {
+                // One stream's trouble must not stop the watch (nor, through it, the host).
                 streams.TryRemove(watched, out _);
-                watched.Http.Abort(); // the connection's linger is 0: a reset drops what the kernel holds
+                logger.LogWarning(exception, "Watching an event stream failed; it is no longer watched");
             }
+        }
+    }
+
+    private void Check(Watched watched, long now)
+    {
+        if (!TryReadProgress(watched.Socket, out var acknowledged, out var waiting))
+        {
+            streams.TryRemove(watched, out _); // closed
+            return;
+        }
+        if (acknowledged != watched.Acknowledged || !waiting)
+        {
+            watched.Acknowledged = acknowledged;
+            watched.ProgressAt = now;
+            return;
+        }
+        if (time.GetElapsedTime(watched.ProgressAt, now) <= options.Value.StalledStreamTimeout) return;
+
+        lock (watched.Gate)
+        {
+            if (watched.Over) return;
+            streams.TryRemove(watched, out _);
+            // Its connection's linger is 0 (EventStreamConnection): a reset drops what the kernel holds.
+            watched.Http.Abort();
         }
     }
 
@@ -91,18 +114,20 @@ public sealed class StalledStreamWatch(IOptions<GatewayOptions> options, TimePro
         acknowledged = 0;
         waiting = false;
         Span<byte> info = stackalloc byte[TcpInfoLength];
+        int length;
         try
         {
-            if (socket.GetRawSocketOption(IpProtocolTcp, TcpInfo, info) < TcpInfoLength) return Unsupported();
+            length = socket.GetRawSocketOption(IpProtocolTcp, TcpInfo, info);
         }
-        catch (ObjectDisposedException)
+        catch (Exception exception) when (exception is ObjectDisposedException or SocketException)
         {
-            return false;
+            return false; // closed
         }
-        catch (Exception exception) when (exception is SocketException or PlatformNotSupportedException)
+        catch (PlatformNotSupportedException)
         {
-            return socket.Connected ? Unsupported() : false;
+            return Unsupported();
         }
+        if (length < TcpInfoLength) return Unsupported(); // a kernel older than 4.6
         acknowledged = BinaryPrimitives.ReadUInt64LittleEndian(info[120..]);
         waiting = BinaryPrimitives.ReadUInt32LittleEndian(info[24..]) > 0 || BinaryPrimitives.ReadUInt32LittleEndian(info[144..]) > 0;
         return true;

@@ -63,7 +63,7 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         // A terminal's foreground job takes Ctrl+C; a runner started in the background of a
         // non-interactive shell (as CI may be) passes SIGINT on as ignored, and .NET, Redis and
         // RabbitMQ all keep an inherited "ignored". Reset it, as the terminal would have it.
-        startInfo.ArgumentList.Add("env");
+        startInfo.ArgumentList.Add("/usr/bin/env"); // by path: a test may give the AppHost a PATH without it
         startInfo.ArgumentList.Add("--default-signal=INT");
         startInfo.ArgumentList.Add(DotnetHost);
         startInfo.ArgumentList.Add(Path.Combine(ProjectDirectory, "bin", BuildConfiguration, "net10.0", "CuteRooms.AppHost.dll"));

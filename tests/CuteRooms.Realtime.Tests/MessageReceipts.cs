@@ -42,6 +42,7 @@ public static class Durations
     public static TimeSpan Percentile(IEnumerable<TimeSpan> values, double share)
     {
         var sorted = values.Order().ToList();
+        if (sorted.Count == 0) return TimeSpan.Zero;
         return sorted[Math.Clamp((int)Math.Ceiling(share * sorted.Count) - 1, 0, sorted.Count - 1)];
     }
 }

@@ -33,9 +33,10 @@ public sealed class SlowReaderCollection : ICollectionFixture<SlowReaderSystem>
 }
 
 /// <summary>
-/// 1,000 streams through the Web origin that never read, under 10 msg/s of 2 KB messages for 60 s:
-/// each is cut off by its lag (Realtime's default bound, 10 s), memory in the processes and in the
-/// kernel stays bounded and is given back, and readers that keep up see no difference.
+/// Streams that never read, under 10 msg/s of 2 KB messages: through the Web origin each is cut off
+/// once its peer has taken nothing for the gateway's bound (10 s), with memory in the processes and
+/// the kernel bounded and given back and readers that keep up unaffected; straight at Realtime, by
+/// Realtime's own lag bound (10 s) on the frames it holds.
 /// </summary>
 [Collection(SlowReaderCollection.Name)]
 public sealed class SlowReaderTests(SlowReaderSystem system)
@@ -47,8 +48,8 @@ public sealed class SlowReaderTests(SlowReaderSystem system)
     private static readonly TimeSpan Stalled = TimeSpan.FromSeconds(60);
     private static readonly string Text = new('x', 2_000);
 
-    /// <summary>The default lag bound (Gateway:StalledStreamTimeout, Realtime:MaxLag), plus this test's sampling of the kernel's table (twice a second) and a scheduling slack.</summary>
-    private static readonly TimeSpan CutOffWithin = TimeSpan.FromSeconds(10 + 1);
+    /// <summary>The gateway's default bound (Gateway:StalledStreamTimeout), plus one of its sweeps (250 ms), this test's sampling of the kernel's table (500 ms) and a scheduling slack.</summary>
+    private static readonly TimeSpan CutOffWithin = TimeSpan.FromSeconds(10 + 1.5);
 
     // Stated bounds (docs/architecture.md, "Slow readers"), for 1,000 stalled streams.
     private const long RealtimeGrowthBound = 100L << 20;
@@ -134,6 +135,48 @@ public sealed class SlowReaderTests(SlowReaderSystem system)
         }
     }
 
+    /// <summary>
+    /// Realtime's lag bound counts the frames it still holds; before its flush waits it has handed on
+    /// 64 KiB (Kestrel's 16 + 16, the kernel's 32): 3.2 s at 20 KB/s. Plus this test's sampling and a slack.
+    /// </summary>
+    private static readonly TimeSpan DirectCutOffWithin = TimeSpan.FromSeconds(10 + 3.2 + 1.5);
+
+    [Fact]
+    public async Task Streams_straight_at_Realtime_that_never_read_are_cut_off_by_its_own_lag_bound()
+    {
+        const int Count = 50;
+        var room = await system.Api.CreateRoomAsync();
+        var poster = await system.Api.AdmitAsync(room.Id);
+        var tokens = await AdmitAsync(room.Id, Count);
+        var realtimePid = await system.App.ServiceProcessIdAsync(TestSystem.RealtimeReplica(0), "CuteRooms.Realtime");
+        var stalled = new StalledStreams(system.App.RealtimeEndpoints[0]);
+        try
+        {
+            foreach (var token in tokens) await stalled.OpenAsync(room.Id, token);
+            var posted = new List<(string Id, DateTime At)>();
+            using var posting = new CancellationTokenSource();
+            var posts = Task.Run(() => PostEvery100msAsync(room.Id, poster, posted, posting.Token));
+            var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (DateTime.UtcNow < until && stalled.StalledFor().Count < Count)
+            {
+                await Task.Delay(500);
+                stalled.Sample(realtimePid);
+            }
+            await posting.CancelAsync();
+            await posts;
+            var stalledFor = stalled.StalledFor();
+
+            Figures.Report("slow readers straight at Realtime",
+                $"{Count} HTTP/1.1 streams that never read, 10 msg/s of 2 KB: {stalledFor.Count} cut off by Realtime, {Durations.Percentile(stalledFor, 0.5).TotalSeconds:0.0} s (p50) / {stalledFor.DefaultIfEmpty().Max().TotalSeconds:0.0} s (max) after their peer last took data");
+            Assert.Equal(Count, stalledFor.Count);
+            Assert.True(stalledFor.Max() <= DirectCutOffWithin, $"a stalled stream was cut off {stalledFor.Max().TotalSeconds:0.0} s after its peer last took data");
+        }
+        finally
+        {
+            stalled.Dispose();
+        }
+    }
+
     private async Task<List<string>> AdmitAsync(string roomId, int count)
     {
         var tokens = new System.Collections.Concurrent.ConcurrentBag<string>();
@@ -186,7 +229,7 @@ public sealed class SlowReaderTests(SlowReaderSystem system)
     /// </summary>
     private sealed class StalledStreams : IDisposable
     {
-        private readonly Uri web;
+        private readonly Uri target;
         private readonly HttpClient http;
         private readonly List<HttpResponseMessage> responses = [];
         private readonly Dictionary<int, Connection> connections = [];
@@ -199,9 +242,10 @@ public sealed class SlowReaderTests(SlowReaderSystem system)
             public DateTime? EndedAt { get; set; }
         }
 
-        public StalledStreams(Uri web)
+        /// <param name="target">The Web origin, or a Realtime replica's own address.</param>
+        public StalledStreams(Uri target)
         {
-            this.web = web;
+            this.target = target;
             http = new HttpClient(new SocketsHttpHandler { ConnectCallback = ConnectAsync }) { Timeout = Timeout.InfiniteTimeSpan };
         }
 
@@ -223,7 +267,7 @@ public sealed class SlowReaderTests(SlowReaderSystem system)
 
         public async Task OpenAsync(string roomId, string token)
         {
-            var request = new HttpRequestMessage(HttpMethod.Get, new Uri(web, $"realtime/rooms/{roomId}/events"));
+            var request = new HttpRequestMessage(HttpMethod.Get, new Uri(target, $"realtime/rooms/{roomId}/events"));
             request.Headers.Add("Cookie", $"{AuthCookie.Name}={token}");
             var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -249,7 +293,7 @@ public sealed class SlowReaderTests(SlowReaderSystem system)
                     var queues = fields[4].Split(':');
                     long tx = long.Parse(queues[0], NumberStyles.HexNumber), rx = long.Parse(queues[1], NumberStyles.HexNumber);
                     if (systemSockets.Contains(fields[9])) system += tx + rx;
-                    else if (fields[3] == Established && Port(fields[2]) == web.Port) established[Port(fields[1])] = rx;
+                    else if (fields[3] == Established && Port(fields[2]) == target.Port) established[Port(fields[1])] = rx;
                 }
             }
             lock (connections)
