@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using CuteRooms.Contracts;
 using CuteRooms.Realtime.Fanout;
 using CuteRooms.Realtime.Presence;
-using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace CuteRooms.Realtime.Streams;
@@ -40,13 +39,13 @@ public sealed class RoomEventStream(
 
         var aborted = http.RequestAborted;
         var body = response.BodyWriter;
-        var socket = OwnSocket(http);
+        var socket = StreamSockets.OwnSocket(http);
         using var cutOff = subscriber.CutOff.Register(() => AbortConnection(http, socket));
         var joined = false;
         metrics.Connected();
         try
         {
-            if (socket is not null && options.SocketSendBufferBytes > 0) SetSendBuffer(socket, options.SocketSendBufferBytes);
+            if (socket is not null && options.SocketSendBufferBytes > 0) StreamSockets.SetSendBuffer(socket, options.SocketSendBufferBytes);
             body.Write(SseFrame.Retry(ReconnectDelay()).Bytes.Span);
             // A client that came without a resume point gets one: however this stream ends (its
             // outbox overflowed, the replica stopped), it resumes from there and misses nothing.
@@ -102,7 +101,7 @@ public sealed class RoomEventStream(
         using var lag = new CancellationTokenSource(options.MaxLag);
         using var flush = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lag.Token);
         // Registered after the linked source, so it runs before the flush is cancelled (Kestrel then aborts).
-        using var reset = lag.Token.Register(() => DropUnsent(socket));
+        using var reset = lag.Token.Register(() => DropUnsentOnClose(socket));
         try
         {
             return !(await body.FlushAsync(flush.Token)).IsCompleted;
@@ -135,45 +134,19 @@ public sealed class RoomEventStream(
         }
     }
 
-    /// <summary>The connection's socket when this stream has it to itself (HTTP/1.x); an HTTP/2 connection (the gateway's) is shared.</summary>
-    private static Socket? OwnSocket(HttpContext http) =>
-        HttpProtocol.IsHttp11(http.Request.Protocol) || HttpProtocol.IsHttp10(http.Request.Protocol)
-            ? http.Features.Get<IConnectionSocketFeature>()?.Socket
-            : null;
-
     /// <summary>
     /// Ends a stream that fell behind at once. On a connection of its own, what the kernel still holds
     /// for it is dropped (a reset, not a close a stalled peer would keep waiting for minutes).
     /// </summary>
     private static void AbortConnection(HttpContext http, Socket? socket)
     {
-        DropUnsent(socket);
+        DropUnsentOnClose(socket);
         http.Abort();
     }
 
-    /// <summary>Linger 0: closing the socket resets the connection and frees what the kernel holds for it.</summary>
-    private static void DropUnsent(Socket? socket)
+    private static void DropUnsentOnClose(Socket? socket)
     {
-        try
-        {
-            socket?.LingerState = new LingerOption(true, 0);
-        }
-        catch (Exception exception) when (exception is ObjectDisposedException or SocketException)
-        {
-            // Already closed.
-        }
-    }
-
-    private static void SetSendBuffer(Socket socket, int bytes)
-    {
-        try
-        {
-            socket.SendBufferSize = bytes;
-        }
-        catch (Exception exception) when (exception is ObjectDisposedException or SocketException)
-        {
-            // The client is already gone; the stream ends at its first write.
-        }
+        if (socket is not null) StreamSockets.ResetOnClose(socket, reset: true);
     }
 
     private async Task LeaveAsync(bool joined)

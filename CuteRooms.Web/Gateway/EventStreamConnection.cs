@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Model;
 
@@ -19,24 +17,15 @@ public static class EventStreamConnection
     public static async Task InvokeAsync(HttpContext context, Func<Task> next)
     {
         if (context.GetReverseProxyFeature().Route.Config.RouteId != GatewayConfig.RealtimeRoute
-            || !(HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol))
-            || context.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket)
+            || StreamSockets.OwnSocket(context) is not { } socket)
         {
             await next();
             return;
         }
 
         var options = context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value;
-        try
-        {
-            if (options.StreamSendBufferBytes > 0) socket.SendBufferSize = options.StreamSendBufferBytes;
-            socket.LingerState = new LingerOption(true, 0);
-        }
-        catch (Exception exception) when (exception is ObjectDisposedException or SocketException)
-        {
-            context.Abort(); // the browser is already gone
-            return;
-        }
+        if (options.StreamSendBufferBytes > 0) StreamSockets.SetSendBuffer(socket, options.StreamSendBufferBytes);
+        StreamSockets.ResetOnClose(socket, reset: true);
         using (context.RequestServices.GetRequiredService<StalledStreamWatch>().Watch(context, socket))
         {
             await next();
@@ -45,16 +34,6 @@ public static class EventStreamConnection
         // The stream ended without an abort (the room ended, a refusal): the connection may carry
         // the browser's next request, whose close must not drop what it was sent. (Its send buffer
         // stays small; Linux cannot give a socket back its autotuning.)
-        if (!context.RequestAborted.IsCancellationRequested)
-        {
-            try
-            {
-                socket.LingerState = new LingerOption(false, 0);
-            }
-            catch (Exception exception) when (exception is ObjectDisposedException or SocketException)
-            {
-                // Closed meanwhile.
-            }
-        }
+        if (!context.RequestAborted.IsCancellationRequested) StreamSockets.ResetOnClose(socket, reset: false);
     }
 }

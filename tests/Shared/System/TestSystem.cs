@@ -118,26 +118,10 @@ public sealed class TestSystem : IAsyncDisposable
     {
         var running = await WaitForAsync(resource, state => state.Snapshot.State?.Text == KnownResourceStates.Running);
         var launcher = Convert.ToInt32(running.Snapshot.Properties.Single(property => property.Name == "executable.pid").Value);
-        var pending = new Queue<int>([launcher]);
-        while (pending.TryDequeue(out var pid))
+        foreach (var process in ProcessTable.Tree(launcher))
         {
-            foreach (var directory in Directory.EnumerateDirectories("/proc"))
-            {
-                if (!int.TryParse(Path.GetFileName(directory), out var child)) continue;
-                try
-                {
-                    // "pid (comm) state ppid …": the parent is the second field after the command's closing parenthesis.
-                    var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                    if (int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]) != pid) continue;
-                    var command = File.ReadAllText(Path.Combine(directory, "cmdline")).Split('\0')[0];
-                    if (Path.GetFileName(command) == program || command.EndsWith($"{program}.dll", StringComparison.Ordinal)) return child;
-                    pending.Enqueue(child);
-                }
-                catch (IOException)
-                {
-                    // The process ended meanwhile.
-                }
-            }
+            var command = process.CommandLine.Split(' ')[0];
+            if (Path.GetFileName(command) == program || command.EndsWith($"{program}.dll", StringComparison.Ordinal)) return process.Pid;
         }
         throw new InvalidOperationException($"No process {program} under {resource} ({launcher}).");
     }

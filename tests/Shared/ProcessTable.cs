@@ -1,4 +1,4 @@
-namespace CuteRooms.AppHost.Tests;
+namespace CuteRooms.Tests;
 
 /// <summary>A process seen at one moment; its start time tells it from a later one that reused the id.</summary>
 public sealed record ProcessEntry(int Pid, int ParentPid, long StartTime, string CommandLine)
@@ -9,7 +9,7 @@ public sealed record ProcessEntry(int Pid, int ParentPid, long StartTime, string
     public override string ToString() => $"{Pid} {(CommandLine.Length > 120 ? CommandLine[..120] + "…" : CommandLine)}";
 }
 
-/// <summary>The machine's processes from /proc (Linux), to see what an AppHost run left behind.</summary>
+/// <summary>The machine's processes from /proc (Linux): what an AppHost run started or left behind, a service under its launcher.</summary>
 public static class ProcessTable
 {
     public static IReadOnlyList<ProcessEntry> Snapshot() =>
@@ -24,7 +24,18 @@ public static class ProcessTable
     public static IReadOnlyList<ProcessEntry> StartedBy(int appHostPid)
     {
         var all = Snapshot();
-        var roots = all.Where(process => process.Pid == appHostPid || process.CommandLine.Contains($"--monitor {appHostPid}", StringComparison.Ordinal));
+        return Descendants(all, all.Where(process => process.Pid == appHostPid || process.CommandLine.Contains($"--monitor {appHostPid}", StringComparison.Ordinal)));
+    }
+
+    /// <summary>A process and everything under it.</summary>
+    public static IReadOnlyList<ProcessEntry> Tree(int pid)
+    {
+        var all = Snapshot();
+        return Descendants(all, all.Where(process => process.Pid == pid));
+    }
+
+    private static IReadOnlyList<ProcessEntry> Descendants(IReadOnlyList<ProcessEntry> all, IEnumerable<ProcessEntry> roots)
+    {
         var found = new Dictionary<int, ProcessEntry>();
         var pending = new Stack<ProcessEntry>(roots);
         while (pending.TryPop(out var process))
