@@ -14,6 +14,7 @@ app.UseProblemDetailsDefaults();
 
 app.MapDefaultEndpoints();
 app.MapRoomEventStreams();
+app.MapFanoutDiagnostics();
 
 app.Run();
 

@@ -13,6 +13,8 @@ public sealed class RealtimeMetrics
     private readonly Counter<long> gapsFilled;
     private readonly Histogram<double> fanOutLatency;
     private readonly Counter<long> streamsRefused;
+    private readonly Counter<long> eventsReceived;
+    private long eventsForHeldRooms, eventsForOtherRooms;
 
     public RealtimeMetrics(IMeterFactory meterFactory)
     {
@@ -23,6 +25,8 @@ public sealed class RealtimeMetrics
         gapsFilled = meter.CreateCounter<long>("cuterooms.realtime.gaps_filled", description: "Missed or reordered events recovered from the stream");
         fanOutLatency = meter.CreateHistogram<double>("cuterooms.realtime.fanout.duration", unit: "ms",
             description: "From a message being stored to its being queued to every local subscriber");
+        eventsReceived = meter.CreateCounter<long>("cuterooms.realtime.events_received",
+            description: "Room events consumed from the broker; held=false for a room this replica no longer holds (left while the event was on its way)");
         streamsRefused = meter.CreateCounter<long>("cuterooms.realtime.streams_refused", description: "Streams refused because their member holds its limit of open streams");
     }
 
@@ -32,5 +36,14 @@ public sealed class RealtimeMetrics
     public void SubscriberFellBehind() => fellBehind.Add(1);
     public void GapFilled() => gapsFilled.Add(1);
     public void StreamRefused() => streamsRefused.Add(1);
+    public void EventReceived(bool forHeldRoom)
+    {
+        eventsReceived.Add(1, new KeyValuePair<string, object?>("held", forHeldRoom));
+        Interlocked.Increment(ref forHeldRoom ? ref eventsForHeldRooms : ref eventsForOtherRooms);
+    }
+
+    /// <summary>Events consumed so far, for rooms held here and for others (see the diagnostics endpoint).</summary>
+    public (long ForHeldRooms, long ForOtherRooms) EventsReceived => (Interlocked.Read(ref eventsForHeldRooms), Interlocked.Read(ref eventsForOtherRooms));
+
     public void FanOutCompleted(TimeSpan sinceStored) => fanOutLatency.Record(sinceStored.TotalMilliseconds);
 }

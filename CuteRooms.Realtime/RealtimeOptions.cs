@@ -39,6 +39,9 @@ public sealed class RealtimeOptions : IValidatableObject
     /// <summary>While the broker connection is down, held rooms are read from Redis this often (see BrokerOutageFallback).</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:00:30")] public TimeSpan FallbackPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>A room's first stream waits at most this long for the room's events to be bound to this replica's queue.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")] public TimeSpan BindingTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Presence changes within this window reach subscribers as one <c>presence</c> event.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10")] public TimeSpan PresenceCoalescing { get; set; } = TimeSpan.FromMilliseconds(250);
 

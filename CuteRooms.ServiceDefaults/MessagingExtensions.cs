@@ -35,6 +35,7 @@ public static class MessagingExtensions
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 rabbit.Host(new Uri(connectionString));
+                RoomEventTopology.Configure(rabbit);
                 configureRabbitMq?.Invoke(context, rabbit);
             });
         });

@@ -15,6 +15,17 @@ public static class FanoutSetup
         builder.Services.AddSingleton<RealtimeMetrics>();
         builder.Services.AddSingleton<RoomReader>();
         builder.Services.AddSingleton<RoomHub>();
+        var queue = RoomEventQueue.ForThisProcess();
+        builder.Services.AddSingleton(queue);
+        builder.Services.AddSingleton<RoomEventBindings>();
+        builder.Services.AddSingleton<IRoomEventRouting>(services => services.GetRequiredService<RoomEventBindings>());
+        builder.Services.AddHostedService(services => services.GetRequiredService<RoomEventBindings>());
+        // The connection the bindings are made on; MassTransit keeps its own for consuming. Its health
+        // is MassTransit's (one broker), and it connects when the first room is bound.
+        builder.AddRabbitMQClient(ResourceNames.Messaging,
+            settings => (settings.DisableHealthChecks, settings.DisableAutoActivation) = (true, true),
+            // Bindings are restored by RoomEventBindings once MassTransit has declared the queue again.
+            factory => factory.TopologyRecoveryEnabled = false);
         builder.Services.AddOptions<StreamLimitOptions>()
             .BindConfiguration(StreamLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<StreamLimiter>();
@@ -34,9 +45,14 @@ public static class FanoutSetup
                 bus.AddConsumer<PresenceChangedConsumer>();
             },
             (context, rabbit) =>
-                // Every replica gets every event through its own exclusive, auto-deleted queue.
-                rabbit.ReceiveEndpoint(new TemporaryEndpointDefinition(), endpoint =>
+                // Each replica has a queue of its own, deleted with its consumer, bound by room to the
+                // rooms it holds streams for (RoomEventBindings), never to whole event types.
+                rabbit.ReceiveEndpoint(queue.Name, endpoint =>
                 {
+                    endpoint.Durable = false;
+                    endpoint.AutoDelete = true;
+                    endpoint.ConfigureConsumeTopology = false;
+                    endpoint.ConnectReceiveEndpointObserver(context.GetRequiredService<RoomEventBindings>());
                     // One at a time keeps the broker's order; each consume only hands off to a room's pump.
                     endpoint.ConcurrentMessageLimit = 1;
                     endpoint.PrefetchCount = 512;

@@ -3,32 +3,33 @@ using MassTransit;
 
 namespace CuteRooms.Realtime.Fanout;
 
-// Every replica consumes every event through its own auto-delete queue; each hands the event to
-// the room's pump (no I/O here) or drops it at once when no local subscriber is in that room.
+// A replica's queue is bound to the rooms it holds streams for; each consumer hands the event to the
+// room's pump (no I/O here). An event of a room no longer held (it was left while the event was on
+// its way) is dropped and counted.
 
-public sealed class MessagePostedConsumer(RoomHub hub) : IConsumer<MessagePosted>
+public sealed class MessagePostedConsumer(RoomHub hub, RealtimeMetrics metrics) : IConsumer<MessagePosted>
 {
     public Task Consume(ConsumeContext<MessagePosted> context)
     {
-        hub.Dispatch(context.Message.RoomId, new RoomSignal.Posted(context.Message));
+        metrics.EventReceived(hub.Dispatch(context.Message.RoomId, new RoomSignal.Posted(context.Message)));
         return Task.CompletedTask;
     }
 }
 
-public sealed class RoomDestroyedConsumer(RoomHub hub) : IConsumer<RoomDestroyed>
+public sealed class RoomDestroyedConsumer(RoomHub hub, RealtimeMetrics metrics) : IConsumer<RoomDestroyed>
 {
     public Task Consume(ConsumeContext<RoomDestroyed> context)
     {
-        hub.Dispatch(context.Message.RoomId, new RoomSignal.Ended(Destroyed: true));
+        metrics.EventReceived(hub.Dispatch(context.Message.RoomId, new RoomSignal.Ended(Destroyed: true)));
         return Task.CompletedTask;
     }
 }
 
-public sealed class PresenceChangedConsumer(RoomHub hub) : IConsumer<PresenceChanged>
+public sealed class PresenceChangedConsumer(RoomHub hub, RealtimeMetrics metrics) : IConsumer<PresenceChanged>
 {
     public Task Consume(ConsumeContext<PresenceChanged> context)
     {
-        hub.RequestPresenceRefresh(context.Message.RoomId);
+        metrics.EventReceived(hub.RequestPresenceRefresh(context.Message.RoomId));
         return Task.CompletedTask;
     }
 }

@@ -4,11 +4,12 @@ using Microsoft.Extensions.Options;
 namespace CuteRooms.Realtime.Fanout;
 
 /// <summary>
-/// This replica's index room → local subscribers. Every replica receives every room's events and
-/// writes only to its own subscribers; rooms without one here are skipped at no cost. The lock
-/// guards only in-memory bookkeeping, never I/O.
+/// This replica's index room → local subscribers. A replica receives the events of the rooms it
+/// holds here (<see cref="IRoomEventRouting"/> follows this index) and writes only to its own
+/// subscribers. The lock guards only in-memory bookkeeping, never I/O.
 /// </summary>
-public sealed class RoomHub(RoomReader reader, RealtimeMetrics metrics, ILogger<RoomHub> logger, TimeProvider time, IOptions<RealtimeOptions> options)
+public sealed class RoomHub(
+    RoomReader reader, IRoomEventRouting bindings, RealtimeMetrics metrics, ILogger<RoomHub> logger, TimeProvider time, IOptions<RealtimeOptions> options)
 {
     private readonly Lock gate = new();
     private readonly Dictionary<string, LocalRoom> rooms = [];
@@ -34,8 +35,9 @@ public sealed class RoomHub(RoomReader reader, RealtimeMetrics metrics, ILogger<
             }
             if (!rooms.TryGetValue(subscriber.RoomId, out var room))
             {
-                room = new LocalRoom(new RoomPump(subscriber.RoomId, reader, metrics, logger, time, options.Value));
+                room = new LocalRoom(new RoomPump(subscriber.RoomId, reader, bindings, metrics, logger, time, options.Value));
                 rooms.Add(subscriber.RoomId, room);
+                bindings.Want(subscriber.RoomId);
             }
             room.Subscribers++;
             room.StreamsPerToken[subscriber.Token] = room.StreamsPerToken.GetValueOrDefault(subscriber.Token) + 1;
@@ -68,25 +70,31 @@ public sealed class RoomHub(RoomReader reader, RealtimeMetrics metrics, ILogger<
             if (--room.Subscribers == 0)
             {
                 rooms.Remove(subscriber.RoomId);
+                bindings.Drop(subscriber.RoomId);
                 room.Pump.Close();
             }
             return remaining == 0;
         }
     }
 
-    internal void Dispatch(string roomId, RoomSignal signal)
+    /// <summary>Hands a signal to the room's pump; false when this replica holds no stream of the room.</summary>
+    internal bool Dispatch(string roomId, RoomSignal signal)
     {
         lock (gate)
         {
-            if (rooms.TryGetValue(roomId, out var room)) room.Pump.Post(signal);
+            if (!rooms.TryGetValue(roomId, out var room)) return false;
+            room.Pump.Post(signal);
+            return true;
         }
     }
 
-    internal void RequestPresenceRefresh(string roomId)
+    internal bool RequestPresenceRefresh(string roomId)
     {
         lock (gate)
         {
-            if (rooms.TryGetValue(roomId, out var room)) room.Pump.RequestPresenceRefresh();
+            if (!rooms.TryGetValue(roomId, out var room)) return false;
+            room.Pump.RequestPresenceRefresh();
+            return true;
         }
     }
 
@@ -108,6 +116,24 @@ public sealed class RoomHub(RoomReader reader, RealtimeMetrics metrics, ILogger<
         lock (gate)
         {
             foreach (var room in rooms.Values) room.Pump.Post(RoomSignal.Ping);
+        }
+    }
+
+    /// <summary>Rooms held here and the streams open in them.</summary>
+    internal (int Rooms, int Streams) Counts()
+    {
+        lock (gate)
+        {
+            return (rooms.Count, rooms.Values.Sum(room => room.Subscribers));
+        }
+    }
+
+    /// <summary>The streams of the room open here.</summary>
+    internal int Streams(string roomId)
+    {
+        lock (gate)
+        {
+            return rooms.TryGetValue(roomId, out var room) ? room.Subscribers : 0;
         }
     }
 

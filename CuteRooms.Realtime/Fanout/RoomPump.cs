@@ -17,6 +17,7 @@ internal sealed class RoomPump
     private readonly Channel<RoomSignal> inbox = Channel.CreateUnbounded<RoomSignal>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<Subscriber> subscribers = [];
     private readonly RoomReader reader;
+    private readonly IRoomEventRouting bindings;
     private readonly RealtimeMetrics metrics;
     private readonly ILogger logger;
     private readonly TimeProvider time;
@@ -30,10 +31,11 @@ internal sealed class RoomPump
     private bool ended;
     private SseFrame? finalFrame;
 
-    public RoomPump(string roomId, RoomReader reader, RealtimeMetrics metrics, ILogger logger, TimeProvider time, RealtimeOptions options)
+    public RoomPump(string roomId, RoomReader reader, IRoomEventRouting bindings, RealtimeMetrics metrics, ILogger logger, TimeProvider time, RealtimeOptions options)
     {
         RoomId = roomId;
         this.reader = reader;
+        this.bindings = bindings;
         this.metrics = metrics;
         this.logger = logger;
         this.time = time;
@@ -105,7 +107,12 @@ internal sealed class RoomPump
         RequestPresenceRefresh();
 
         // The room's position here is the stream's tail, never what a client claims to have seen.
-        lastDelivered ??= await reader.ReadTailAsync(RoomId);
+        // Read once the room's events reach this replica: every message after it then arrives as an event.
+        if (lastDelivered is null)
+        {
+            await WhenEventsArriveAsync();
+            lastDelivered = await reader.ReadTailAsync(RoomId);
+        }
         var delivered = lastDelivered.Value;
         var resume = StreamPosition.Parse(after);
 
@@ -132,6 +139,22 @@ internal sealed class RoomPump
         else
         {
             subscriber.LastSent = delivered;
+        }
+    }
+
+    /// <summary>
+    /// Waits (bounded) for the room's binding. Past the bound the room goes on without it: a message
+    /// whose event does not come is caught up from the stream by the next event's gap or the heartbeat.
+    /// </summary>
+    private async Task WhenEventsArriveAsync()
+    {
+        try
+        {
+            await bindings.WhenBoundAsync(RoomId).WaitAsync(options.BindingTimeout, time);
+        }
+        catch (TimeoutException)
+        {
+            logger.LogWarning("Room {RoomId}: its events were not bound within {Timeout}; it is caught up from Redis meanwhile", RoomId, options.BindingTimeout);
         }
     }
 

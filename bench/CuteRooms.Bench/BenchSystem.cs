@@ -20,17 +20,37 @@ public sealed partial class BenchSystem : IAsyncDisposable
 
     private readonly Process appHost;
 
-    private BenchSystem(Process appHost, Uri web, int realtimePid)
+    private BenchSystem(Process appHost, Uri web)
     {
         this.appHost = appHost;
         Web = web;
-        RealtimePid = realtimePid;
     }
 
     public Uri Web { get; }
 
-    /// <summary>The first Realtime replica's service process (not the <c>dotnet run</c> above it).</summary>
-    public int RealtimePid { get; }
+    /// <summary>Every Realtime replica's service process (not the <c>dotnet run</c> above it).</summary>
+    public IReadOnlyList<int> RealtimePids { get; private init; } = [];
+
+    /// <summary>The first Realtime replica's service process.</summary>
+    public int RealtimePid => RealtimePids[0];
+
+    public int WebPid { get; private init; }
+    public int ApiPid { get; private init; }
+
+    /// <summary>Each Realtime replica's HTTP/1.1 address, as the Web was told (<c>services__realtime__http__N</c>).</summary>
+    public IReadOnlyList<Uri> RealtimeHttpEndpoints()
+    {
+        var environment = SideBySide.ProcessFinder.EnvironmentOf(WebPid);
+        return [.. environment.Where(pair => pair.Key.StartsWith("services__realtime__http__", StringComparison.Ordinal))
+            .OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => new Uri(pair.Value))];
+    }
+
+    /// <summary>The checkout the bench was built from.</summary>
+    public static string RepositoryRoot => Path.GetFullPath(Path.Combine(AppHostProjectDirectory, ".."));
+
+    private static string AppHostProjectDirectory => Projects.CuteRooms_AppHost.ProjectPath.EndsWith(".csproj", StringComparison.Ordinal)
+        ? Path.GetDirectoryName(Projects.CuteRooms_AppHost.ProjectPath)!
+        : Projects.CuteRooms_AppHost.ProjectPath;
 
     public static async Task<BenchSystem> StartAsync(int realtimeReplicas)
     {
@@ -50,21 +70,37 @@ public sealed partial class BenchSystem : IAsyncDisposable
         var started = await Task.WhenAny(up.Task, appHost.WaitForExitAsync(), Task.Delay(StartTimeout));
         if (started != up.Task)
         {
-            var system = new BenchSystem(appHost, new Uri("http://127.0.0.1/"), 0);
+            var system = new BenchSystem(appHost, new Uri("http://127.0.0.1/"));
             await system.DisposeAsync();
             lock (output)
             {
                 throw new TimeoutException($"The system was not up within {StartTimeout.TotalSeconds:0} s (are Redis and RabbitMQ running?):\n{string.Join('\n', output.TakeLast(30))}");
             }
         }
-        return new BenchSystem(appHost, up.Task.Result, ServiceProcess("CuteRooms.Realtime"));
+        try
+        {
+            // The orchestrator detaches from the AppHost and watches it (`dcp start-apiserver --monitor <pid>`):
+            // the services descend from that process.
+            var orchestrators = SideBySide.ProcessFinder.All()
+                .Where(process => process.CommandLine.SkipWhile(argument => argument != "--monitor").Skip(1).FirstOrDefault() == appHost.Id.ToString())
+                .Select(process => process.Pid).Append(appHost.Id).ToHashSet();
+            return new BenchSystem(appHost, up.Task.Result)
+            {
+                RealtimePids = ServiceProcesses("CuteRooms.Realtime", orchestrators),
+                WebPid = ServiceProcesses("CuteRooms.Web", orchestrators)[0],
+                ApiPid = ServiceProcesses("CuteRooms.Api", orchestrators)[0],
+            };
+        }
+        catch (InvalidOperationException)
+        {
+            await new BenchSystem(appHost, up.Task.Result).DisposeAsync();
+            throw;
+        }
     }
 
     private static ProcessStartInfo StartInfo(int realtimeReplicas)
     {
-        var project = Projects.CuteRooms_AppHost.ProjectPath.EndsWith(".csproj", StringComparison.Ordinal)
-            ? Path.GetDirectoryName(Projects.CuteRooms_AppHost.ProjectPath)!
-            : Projects.CuteRooms_AppHost.ProjectPath;
+        var project = AppHostProjectDirectory;
         var appHostDll = Path.Combine(project, "bin", BuildConfiguration, "net10.0", "CuteRooms.AppHost.dll");
         var startInfo = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
         {
@@ -100,24 +136,14 @@ public sealed partial class BenchSystem : IAsyncDisposable
         return startInfo;
     }
 
-    /// <summary>The service's own process (the orchestrator starts it under a <c>dotnet run</c>).</summary>
-    private static int ServiceProcess(string service)
+    /// <summary>The service's own processes (the orchestrator starts each under a <c>dotnet run</c>), oldest first.</summary>
+    private static List<int> ServiceProcesses(string service, IReadOnlySet<int> ancestors)
     {
-        var suffix = $"/{service}";
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(directory), out var pid)) continue;
-            try
-            {
-                var executable = File.ReadAllText(Path.Combine(directory, "cmdline")).Split('\0')[0];
-                if (executable.EndsWith(suffix, StringComparison.Ordinal) && executable.Contains($"/{service}/bin/", StringComparison.Ordinal)) return pid;
-            }
-            catch (IOException)
-            {
-                // gone meanwhile
-            }
-        }
-        throw new InvalidOperationException($"No {service} process: its memory cannot be measured.");
+        var pids = SideBySide.ProcessFinder.All()
+            .Where(process => SideBySide.ProcessFinder.IsDescendant(process.Pid, ancestors) && process.CommandLine[0].EndsWith($"/{service}", StringComparison.Ordinal)
+                && process.CommandLine[0].Contains($"/{service}/bin/", StringComparison.Ordinal))
+            .Select(process => process.Pid).Order().ToList();
+        return pids.Count > 0 ? pids : throw new InvalidOperationException($"No {service} process: its CPU and memory cannot be measured.");
     }
 
 #if DEBUG

@@ -1,8 +1,26 @@
 using CuteRooms.Bench;
+using CuteRooms.Bench.SideBySide;
 
 // Load generator: admits N subscribers through the Web origin (real gatekeeper cookies), holds their
 // SSE streams, posts messages at a fixed rate and reports deliveries, latency and the Realtime
 // process's memory per held subscriber. Without --web it boots the whole system from the AppHost.
+if (args is ["side-by-side", .. var sideBySideArgs])
+{
+    SideBySideOptions sideBySide;
+    try
+    {
+        sideBySide = SideBySideOptions.Parse(sideBySideArgs, BenchSystem.RepositoryRoot);
+    }
+    catch (Exception exception) when (exception is ArgumentException or FormatException)
+    {
+        Console.Error.WriteLine(exception.Message);
+        Console.Error.WriteLine(SideBySideOptions.Usage);
+        return 2;
+    }
+    WarnAboutAutogroups();
+    return await new SideBySideRun(sideBySide).ExecuteAsync();
+}
+
 BenchOptions options;
 try
 {
@@ -17,11 +35,7 @@ catch (Exception exception) when (exception is ArgumentException or FormatExcept
 // The orchestrator starts the services in a session of their own; with the kernel's autogroup
 // scheduling on, that whole session gets one share of the CPU against the load generator's one, and
 // delivery latency measures the split rather than CuteRooms (bench/README.md, "Scheduling").
-if (File.Exists(AutogroupSetting) && File.ReadAllText(AutogroupSetting).Trim() == "1")
-{
-    Console.WriteLine($"warning: {AutogroupSetting} is 1: the load generator and the system get equal CPU shares; " +
-        "for figures comparable with bench/README.md run `sysctl kernel.sched_autogroup_enabled=0` first.");
-}
+WarnAboutAutogroups();
 
 BenchSystem? system = null;
 var web = options.Web;
@@ -50,4 +64,13 @@ finally
 internal static partial class Program
 {
     private const string AutogroupSetting = "/proc/sys/kernel/sched_autogroup_enabled";
+
+    private static void WarnAboutAutogroups()
+    {
+        if (File.Exists(AutogroupSetting) && File.ReadAllText(AutogroupSetting).Trim() == "1")
+        {
+            Console.WriteLine($"warning: {AutogroupSetting} is 1: the load generator and the system get equal CPU shares; " +
+                "for figures comparable with bench/README.md run `sysctl kernel.sched_autogroup_enabled=0` first.");
+        }
+    }
 }

@@ -88,7 +88,7 @@ public sealed class GapFillingTests(SystemFixture system) : IAsyncDisposable
         var redis = await ConnectionMultiplexer.ConnectAsync(TestSystem.RedisConnectionString);
         var options = Options.Create(new RealtimeOptions { OutboxCapacity = outboxCapacity });
         var reader = new RoomReader(redis, options, TimeProvider.System);
-        var hub = new RoomHub(reader, new RealtimeMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+        var hub = new RoomHub(reader, new EventsFromTheTest(), new RealtimeMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
             NullLogger<RoomHub>.Instance, TimeProvider.System, options);
 
         var room = (await system.Api.CreateRoomAsync()).Id;
@@ -135,4 +135,12 @@ public sealed class GapFillingTests(SystemFixture system) : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await services.DisposeAsync();
+
+    /// <summary>The test plays the broker: a room's events reach the hub as soon as it holds the room.</summary>
+    private sealed class EventsFromTheTest : IRoomEventRouting
+    {
+        public void Want(string roomId) { }
+        public void Drop(string roomId) { }
+        public Task WhenBoundAsync(string roomId) => Task.CompletedTask;
+    }
 }

@@ -53,9 +53,9 @@ public sealed class SseSubscription : IAsyncDisposable
                 await events.Writer.WriteAsync(item);
             }
         }
-        catch (Exception exception) when (exception is OperationCanceledException or IOException or HttpRequestException)
+        catch (Exception exception) when (exception is OperationCanceledException or IOException or HttpRequestException or ObjectDisposedException)
         {
-            // closed by the test or the server
+            // closed by the test (maybe before reading began) or the server
         }
         finally
         {
@@ -110,8 +110,8 @@ public sealed class SseSubscription : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await stop.CancelAsync();
+        await reading; // the read is cancelled first: a response disposed under it could throw instead
         response.Dispose();
-        await reading;
         stop.Dispose();
     }
 }
