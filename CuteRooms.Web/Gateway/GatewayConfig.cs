@@ -34,8 +34,8 @@ public static class GatewayConfig
         }
 
         var request = new ForwarderRequestConfig { ActivityTimeout = options.ActivityTimeout };
-        // A replica that died must leave the rotation: least-requests balancing would otherwise keep
-        // choosing it (it holds no streams), and every browser reconnecting to it would fail again.
+        // A replica that died must leave the rotation: balancing would otherwise keep choosing it (its
+        // rooms hash to it), and every browser reconnecting to it would fail again.
         // Probes notice it within two intervals; a burst of failed connects notices it sooner.
         var health = new HealthCheckConfig
         {
@@ -81,6 +81,8 @@ public static class GatewayConfig
             Destinations = Destination(RealtimeCluster, h2c ? $"http://_{H2cEndpoint}.{RealtimeCluster}" : $"http://{RealtimeCluster}"),
             HttpRequest = h2c ? request with { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact } : request,
             HealthCheck = health,
+            // A replica holds whole rooms, so it receives only their events.
+            LoadBalancingPolicy = RoomAffinityBalancing.PolicyName,
         };
     }
 

@@ -31,4 +31,11 @@ public sealed class GatewayOptions
     /// </summary>
     [Range(0, 4 * 1024 * 1024)]
     public int StreamSendBufferBytes { get; set; } = 16 * 1024;
+
+    /// <summary>
+    /// Streams of a room go to one Realtime replica (<see cref="RoomAffinityBalancing"/>) unless it holds
+    /// this many more streams through this gateway than the least busy replica; then the room's next choice takes the new ones.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int RoomSpillStreams { get; set; } = 2_000;
 }

@@ -1,6 +1,7 @@
 using CuteRooms.Contracts;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Yarp.ReverseProxy.LoadBalancing;
 
 namespace CuteRooms.Web.Gateway;
 
@@ -24,6 +25,7 @@ public static class GatewaySetup
         builder.Services.AddReverseProxy()
             .LoadFromMemory(GatewayConfig.Routes, GatewayConfig.Clusters(builder.Configuration, options))
             .AddServiceDiscoveryDestinationResolver();
+        builder.Services.AddSingleton<ILoadBalancingPolicy, RoomAffinityBalancing>();
         builder.Services.AddHostedService<DestinationHealthLog>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<StalledStreamWatch>();

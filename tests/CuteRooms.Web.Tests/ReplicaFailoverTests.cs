@@ -32,22 +32,44 @@ public sealed class ReplicaFailoverTests(TwoReplicaSystemFixture system) : IClas
         await alice.SendAsync("Before the crash");
         await Expect(bob.Message("Before the crash")).ToBeVisibleAsync();
 
-        await system.App.KillRealtimeReplicaAsync(0);
-        await alice.SendAsync("Right after the crash");
+        // The gateway keeps a room's streams on one replica: that is the one to kill.
+        var home = await ReplicaHoldingAsync(link);
+        await system.App.KillRealtimeReplicaAsync(home);
+        try
+        {
+            await alice.SendAsync("Right after the crash");
 
-        // Whoever was on the dead replica reconnects through the gateway to the live one and gets
-        // what it missed from its last event id; nobody sees a message twice.
-        await alice.WaitUntilLiveAsync(timeoutMs: 20_000);
-        await bob.WaitUntilLiveAsync(timeoutMs: 20_000);
-        await Expect(bob.Message("Right after the crash")).ToBeVisibleAsync(new() { Timeout = 20_000 });
-        await bob.SendAsync("Still here");
-        // Right after the kill a page can still show "live" before its browser noticed the stream died;
-        // it then resumes with backoff, possibly via the dead replica before the gateway's probe drops
-        // it. What matters here is that it resumes with nothing lost or doubled; 2 s delivery between
-        // live members is its own test.
-        await Expect(alice.Message("Still here")).ToBeVisibleAsync(new() { Timeout = 20_000 });
-        await Expect(alice.Messages).ToHaveCountAsync(3);
-        await Expect(bob.Messages).ToHaveCountAsync(3);
+            // Whoever was on the dead replica reconnects through the gateway to the live one and gets
+            // what it missed from its last event id; nobody sees a message twice.
+            await alice.WaitUntilLiveAsync(timeoutMs: 20_000);
+            await bob.WaitUntilLiveAsync(timeoutMs: 20_000);
+            await Expect(bob.Message("Right after the crash")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+            await bob.SendAsync("Still here");
+            // Right after the kill a page can still show "live" before its browser noticed the stream died;
+            // it then resumes with backoff, possibly via the dead replica before the gateway's probe drops
+            // it. What matters here is that it resumes with nothing lost or doubled; 2 s delivery between
+            // live members is its own test.
+            await Expect(alice.Message("Still here")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+            await Expect(alice.Messages).ToHaveCountAsync(3);
+            await Expect(bob.Messages).ToHaveCountAsync(3);
+        }
+        finally
+        {
+            await system.App.StartRealtimeReplicaAsync(home);
+        }
+    }
+
+    /// <summary>The replica that holds the streams of the room behind a link (<c>/room/{id}</c>).</summary>
+    private async Task<int> ReplicaHoldingAsync(string link)
+    {
+        var room = new Uri(system.App.WebEndpoint, link).Segments[^1];
+        for (var index = 0; index < system.App.RealtimeEndpoints.Count; index++)
+        {
+            using var http = new HttpClient { BaseAddress = system.App.RealtimeEndpoints[index] };
+            using var fanout = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"internal/fanout/rooms/{room}"));
+            if (fanout.RootElement.GetProperty("streams").GetInt32() > 0) return index;
+        }
+        throw new InvalidOperationException($"No replica holds room {room}.");
     }
 
     [Fact]
