@@ -8,7 +8,8 @@ public sealed record BenchOptions(
     int RealtimeReplicas,
     Uri? Web,
     int? RealtimePid,
-    int ConnectConcurrency)
+    int ConnectConcurrency,
+    int Rooms)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -31,7 +32,8 @@ public sealed record BenchOptions(
             RealtimeReplicas: int.Parse(Value("--realtime-replicas") ?? "1"),
             Web: web is null ? null : new Uri(web),
             RealtimePid: Value("--realtime-pid") is { } pid ? int.Parse(pid) : null,
-            ConnectConcurrency: int.Parse(Value("--connect-concurrency") ?? "64"));
+            ConnectConcurrency: int.Parse(Value("--connect-concurrency") ?? "64"),
+            Rooms: Math.Max(1, int.Parse(Value("--rooms") ?? "1")));
     }
 
     private static bool IsLoopback(Uri uri) =>

@@ -10,9 +10,11 @@ namespace CuteRooms.Bench;
 public sealed record BenchReport(
     int Subscribers, int Connected, long Posted, long PostFailures, long Expected, long Received, long Lost,
     long Duplicates, long OutOfOrder, long Reconnects, double DeliveriesPerSecond,
-    double P50Ms, double P99Ms, double MaxMs, double? RealtimeKiBPerSubscriber, double? RealtimeIdleRssMiB, double? RealtimeRssMiB)
+    double P50Ms, double P99Ms, double MaxMs, double? RealtimeKiBPerSubscriber, double? RealtimeIdleRssMiB, double? RealtimeRssMiB,
+    int Rooms = 1, string ReplicaShares = "")
 {
     public override string ToString() => $"""
+        rooms                   {Rooms}
         subscribers requested   {Subscribers}
         connected               {Connected}
         messages posted         {Posted} ({PostFailures} failed)
@@ -25,11 +27,11 @@ public sealed record BenchReport(
         deliveries/s            {DeliveriesPerSecond:F0}
         latency p50 / p99 / max {P50Ms:F1} / {P99Ms:F1} / {MaxMs:F1} ms (post → receipt)
         realtime memory         {(RealtimeKiBPerSubscriber is { } kib ? $"{kib:F1} KiB per held subscriber (RSS {RealtimeIdleRssMiB:F0} MiB before any stream, {RealtimeRssMiB:F0} MiB holding all)" : "not measured (no --realtime-pid)")}
-        """;
+        """ + (ReplicaShares.Length > 0 ? "\n" + ReplicaShares : "");
 }
 
 /// <summary>One bounded run: admit, connect, post at a fixed rate, drain, report.</summary>
-public sealed class BenchRun(BenchOptions options, Uri web, int? realtimePid)
+public sealed class BenchRun(BenchOptions options, Uri web, int? realtimePid, IReadOnlyList<Uri>? replicas = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -49,11 +51,14 @@ public sealed class BenchRun(BenchOptions options, Uri web, int? realtimePid)
         };
         using var http = new HttpClient(handler) { BaseAddress = web, Timeout = Timeout.InfiniteTimeSpan };
 
-        var roomId = await CreateRoomAsync(http);
+        var rooms = new string[options.Rooms];
+        for (var i = 0; i < rooms.Length; i++) rooms[i] = await CreateRoomAsync(http);
         var rssIdle = ReadRealtimeRss();
 
-        Console.WriteLine($"Admitting {options.Subscribers} subscribers through the gatekeeper of {web}…");
-        var tokens = await AdmitAsync(http, roomId);
+        Console.WriteLine($"Admitting {options.Subscribers} subscribers to {rooms.Length} room(s) through the gatekeeper of {web}…");
+        // Subscriber i is a member of room i mod R.
+        var tokens = await AdmitAsync(http, rooms);
+        var connectedPerRoom = new int[rooms.Length];
 
         // Connect in two halves: the second half's growth is the cost of one more held subscriber,
         // free of the one-time warm-up (JIT, pools, heap growth) the first half pays.
@@ -61,29 +66,32 @@ public sealed class BenchRun(BenchOptions options, Uri web, int? realtimePid)
         using var connectGate = new SemaphoreSlim(options.ConnectConcurrency);
         var listeners = new List<Task>(tokens.Length);
         var half = tokens.Length / 2;
-        await ConnectAsync(tokens[..half]);
+        await ConnectAsync(0, half);
         var rssHalf = ReadRealtimeRss();
-        await ConnectAsync(tokens[half..]);
+        await ConnectAsync(half, tokens.Length);
         var rssHeld = ReadRealtimeRss();
         var connectedCount = Volatile.Read(ref connected);
         Console.WriteLine($"Connected: {connectedCount}/{tokens.Length}");
 
-        async Task ConnectAsync(string[] batch)
+        async Task ConnectAsync(int from, int to)
         {
-            Console.WriteLine($"Opening {batch.Length} SSE streams…");
-            var target = Volatile.Read(ref connected) + batch.Length;
-            foreach (var token in batch)
+            Console.WriteLine($"Opening {to - from} SSE streams…");
+            var target = Volatile.Read(ref connected) + (to - from);
+            for (var i = from; i < to; i++)
             {
                 await connectGate.WaitAsync();
-                listeners.Add(ListenAsync(http, roomId, token, connectGate, streams.Token));
+                listeners.Add(ListenAsync(http, rooms[i % rooms.Length], tokens[i], () => Interlocked.Increment(ref connectedPerRoom[i % rooms.Length]), connectGate, streams.Token));
             }
             await WaitUntilAsync(() => Volatile.Read(ref connected) >= target, TimeSpan.FromSeconds(180));
             await Task.Delay(TimeSpan.FromSeconds(3)); // let presence refreshes and connect garbage settle
         }
 
-        var (posted, failures, postingTime) = await PostAtRateAsync(http, roomId, tokens);
-        var expected = posted * connectedCount;
+        var replicasBefore = await FanoutAsync(rooms);
+        var (postedPerRoom, failures, postingTime) = await PostAtRateAsync(http, rooms, tokens);
+        var posted = postedPerRoom.Sum();
+        var expected = postedPerRoom.Select((count, room) => count * (long)Volatile.Read(ref connectedPerRoom[room])).Sum();
         await WaitUntilAsync(() => Interlocked.Read(ref received) >= expected, TimeSpan.FromSeconds(20));
+        var replicasAfter = await FanoutAsync(rooms);
         streams.Cancel();
         await Task.WhenAll(listeners.Select(listener => listener.ContinueWith(_ => { })));
 
@@ -94,7 +102,47 @@ public sealed class BenchRun(BenchOptions options, Uri web, int? realtimePid)
             duplicates, outOfOrder, reconnects, got / postingTime.TotalSeconds /* over the posting window */, p50, p99, max,
             rssHalf is { } atHalf && rssHeld is { } held && tokens.Length - half > 0 ? (held - atHalf) / 1024.0 / (tokens.Length - half) : null,
             rssIdle is { } idle ? idle / 1024.0 / 1024.0 : null,
-            rssHeld is { } rss ? rss / 1024.0 / 1024.0 : null);
+            rssHeld is { } rss ? rss / 1024.0 / 1024.0 : null,
+            rooms.Length, ReplicaShares(replicasBefore, replicasAfter, postedPerRoom));
+    }
+
+    /// <summary>Each replica's rooms and event counters (<c>/internal/fanout</c>), when its address is known.</summary>
+    private async Task<List<ReplicaFanout>?> FanoutAsync(string[] rooms)
+    {
+        if (replicas is null or { Count: 0 }) return null;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var result = new List<ReplicaFanout>();
+        foreach (var replica in replicas)
+        {
+            var totals = await http.GetFromJsonAsync<JsonElement>(new Uri(replica, "internal/fanout"));
+            var held = new List<int>();
+            for (var room = 0; room < rooms.Length; room++)
+            {
+                var snapshot = await http.GetFromJsonAsync<JsonElement>(new Uri(replica, $"internal/fanout/rooms/{rooms[room]}"));
+                if (snapshot.GetProperty("streams").GetInt32() > 0) held.Add(room);
+            }
+            result.Add(new ReplicaFanout(replica, held, totals.GetProperty("streams").GetInt32(),
+                totals.GetProperty("eventsForHeldRooms").GetInt64(), totals.GetProperty("eventsForOtherRooms").GetInt64()));
+        }
+        return result;
+    }
+
+    private sealed record ReplicaFanout(Uri Replica, List<int> RoomsHeld, int Streams, long EventsForHeldRooms, long EventsForOtherRooms);
+
+    /// <summary>Per replica: the rooms it held, the messages posted to them, and the events it consumed meanwhile.</summary>
+    private static string ReplicaShares(List<ReplicaFanout>? before, List<ReplicaFanout>? after, long[] postedPerRoom)
+    {
+        if (before is null || after is null) return "";
+        var total = postedPerRoom.Sum();
+        var lines = new List<string> { "replica                 rooms  streams  messages to its rooms  events consumed (held / other rooms)  consumed ÷ all messages" };
+        for (var i = 0; i < after.Count; i++)
+        {
+            var own = after[i].RoomsHeld.Sum(room => postedPerRoom[room]);
+            var held = after[i].EventsForHeldRooms - before[i].EventsForHeldRooms;
+            var other = after[i].EventsForOtherRooms - before[i].EventsForOtherRooms;
+            lines.Add($"{after[i].Replica.Authority,-23} {after[i].RoomsHeld.Count,5}  {after[i].Streams,7}  {own,21}  {held,20} / {other,-15}  {(held + other) / (double)Math.Max(1, total):P1}");
+        }
+        return string.Join('\n', lines);
     }
 
     private static async Task<string> CreateRoomAsync(HttpClient http)
@@ -104,12 +152,12 @@ public sealed class BenchRun(BenchOptions options, Uri web, int? realtimePid)
         return (await response.Content.ReadFromJsonAsync<RoomResponse>(Json))!.Id;
     }
 
-    private async Task<string[]> AdmitAsync(HttpClient http, string roomId)
+    private async Task<string[]> AdmitAsync(HttpClient http, string[] rooms)
     {
         var tokens = new string[options.Subscribers];
         await Parallel.ForAsync(0, tokens.Length, new ParallelOptions { MaxDegreeOfParallelism = options.ConnectConcurrency }, async (i, ct) =>
         {
-            using var response = await http.GetAsync($"room/{roomId}", ct);
+            using var response = await http.GetAsync($"room/{rooms[i % rooms.Length]}", ct);
             response.EnsureSuccessStatusCode();
             var cookie = response.Headers.GetValues("Set-Cookie").First(value => value.StartsWith(AuthCookie.Name + "=", StringComparison.Ordinal));
             tokens[i] = cookie[(AuthCookie.Name.Length + 1)..cookie.IndexOf(';')];
@@ -118,7 +166,7 @@ public sealed class BenchRun(BenchOptions options, Uri web, int? realtimePid)
     }
 
     /// <summary>Holds one stream like a browser's EventSource: reconnects with Last-Event-ID when it ends.</summary>
-    private async Task ListenAsync(HttpClient http, string roomId, string token, SemaphoreSlim connectGate, CancellationToken stop)
+    private async Task ListenAsync(HttpClient http, string roomId, string token, Action connectedToRoom, SemaphoreSlim connectGate, CancellationToken stop)
     {
         var shard = latencies.NewShard();
         string? lastId = null;
@@ -142,6 +190,7 @@ public sealed class BenchRun(BenchOptions options, Uri web, int? realtimePid)
                     if (item.EventType == RoomEventTypes.Presence && !counted)
                     {
                         counted = true;
+                        connectedToRoom();
                         Interlocked.Increment(ref connected);
                     }
                     if (gateHeld) { gateHeld = false; connectGate.Release(); }
@@ -188,13 +237,16 @@ public sealed class BenchRun(BenchOptions options, Uri web, int? realtimePid)
         return timestamp;
     }
 
-    private async Task<(long Posted, long Failures, TimeSpan Elapsed)> PostAtRateAsync(HttpClient http, string roomId, string[] tokens)
+    /// <summary>Posts at the given rate over all rooms in turn, each message from one of that room's members.</summary>
+    private async Task<(long[] PostedPerRoom, long Failures, TimeSpan Elapsed)> PostAtRateAsync(HttpClient http, string[] rooms, string[] tokens)
     {
         var total = (long)(options.MessagesPerSecond * options.Duration.TotalSeconds);
-        var posters = tokens.Take(Math.Clamp((int)Math.Ceiling(options.MessagesPerSecond / 4), 1, tokens.Length)).ToArray();
-        Console.WriteLine($"Posting {total} messages at {options.MessagesPerSecond}/s for {options.Duration.TotalSeconds:F0} s from {posters.Length} members…");
+        // Members of room r are tokens r, r + R, r + 2R…; enough posters that none exceeds a few messages a second.
+        var postersPerRoom = Math.Clamp((int)Math.Ceiling(options.MessagesPerSecond / rooms.Length / 4), 1, Math.Max(1, tokens.Length / rooms.Length));
+        Console.WriteLine($"Posting {total} messages at {options.MessagesPerSecond}/s for {options.Duration.TotalSeconds:F0} s over {rooms.Length} room(s)…");
 
-        long posted = 0, failures = 0;
+        var postedPerRoom = new long[rooms.Length];
+        long failures = 0;
         var inFlight = new List<Task>();
         var start = Stopwatch.GetTimestamp();
         for (long i = 0; i < total; i++)
@@ -202,20 +254,22 @@ public sealed class BenchRun(BenchOptions options, Uri web, int? realtimePid)
             var due = TimeSpan.FromSeconds(i / options.MessagesPerSecond) - Stopwatch.GetElapsedTime(start);
             if (due > TimeSpan.Zero) await Task.Delay(due);
 
-            var token = posters[i % posters.Length];
+            var room = (int)(i % rooms.Length);
+            var token = tokens[room + (int)(i / rooms.Length % postersPerRoom) * rooms.Length];
             inFlight.Add(Task.Run(async () =>
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, $"api/rooms/{roomId}/messages")
+                using var request = new HttpRequestMessage(HttpMethod.Post, $"api/rooms/{rooms[room]}/messages")
                 {
                     Content = JsonContent.Create(new PostMessageRequest($"bench {Stopwatch.GetTimestamp()}")),
                 };
                 request.Headers.Add("Cookie", $"{AuthCookie.Name}={token}");
                 using var response = await http.SendAsync(request);
-                Interlocked.Increment(ref response.IsSuccessStatusCode ? ref posted : ref failures);
+                if (response.IsSuccessStatusCode) Interlocked.Increment(ref postedPerRoom[room]);
+                else Interlocked.Increment(ref failures);
             }));
         }
         await Task.WhenAll(inFlight);
-        return (posted, failures, Stopwatch.GetElapsedTime(start));
+        return (postedPerRoom, failures, Stopwatch.GetElapsedTime(start));
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)

@@ -117,6 +117,7 @@ public sealed partial class BenchSystem : IAsyncDisposable
             $"--ConnectionStrings:redis={Environment.GetEnvironmentVariable("ConnectionStrings__redis") ?? "127.0.0.1:6379"}",
             $"--ConnectionStrings:messaging={Environment.GetEnvironmentVariable("ConnectionStrings__messaging") ?? "amqp://guest:guest@127.0.0.1:5672/"}",
             "--CuteRooms:ServiceSettings:OTEL_EXPORTER_OTLP_ENDPOINT=",
+            "--CuteRooms:ServiceSettings:RateLimits:RoomsPerMinute=100000",
             "--CuteRooms:ServiceSettings:RateLimits:MessagesPerSecond=100000",
             "--CuteRooms:ServiceSettings:RateLimits:MessageBurst=100000",
             "--CuteRooms:ServiceSettings:RateLimits:AddressMessagesPerSecond=100000",

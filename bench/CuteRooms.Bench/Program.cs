@@ -50,7 +50,7 @@ if (web is null)
 
 try
 {
-    var run = new BenchRun(options, web, realtimePid);
+    var run = new BenchRun(options, web, realtimePid, system?.RealtimeHttpEndpoints());
     var report = await run.ExecuteAsync();
     Console.WriteLine();
     Console.WriteLine(report);

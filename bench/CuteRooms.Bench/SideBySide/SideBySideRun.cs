@@ -16,8 +16,6 @@ namespace CuteRooms.Bench.SideBySide;
 /// </summary>
 public sealed class SideBySideRun(SideBySideOptions options)
 {
-    private const double WarmupSeconds = 2;
-
     private readonly List<Measurement> measurements = [];
 
     public async Task<int> ExecuteAsync()
@@ -85,7 +83,7 @@ public sealed class SideBySideRun(SideBySideOptions options)
             "--rate", options.Rate.ToString(CultureInfo.InvariantCulture),
             "--duration", options.Seconds.ToString(CultureInfo.InvariantCulture),
             "--payload", options.Payload.ToString(CultureInfo.InvariantCulture),
-            "--warmup", WarmupSeconds.ToString(CultureInfo.InvariantCulture),
+            "--warmup", options.Warmup.ToString(CultureInfo.InvariantCulture),
         ],
         onConnected: () =>
         {
@@ -97,7 +95,7 @@ public sealed class SideBySideRun(SideBySideOptions options)
         var cpu = servers.ToDictionary(s => s.Name, s => s.CpuSeconds() - (cpuBefore?[s.Name] ?? double.NaN));
         cpu["loadgen"] = result["client_cpu_s"]?.GetValue<double>() ?? double.NaN; // its posting and drain
         var connected = result["connected"]?.GetValue<long>() ?? 0;
-        var warmupDeliveries = (long)(options.Rate * WarmupSeconds) * connected;
+        var warmupDeliveries = (long)(options.Rate * options.Warmup) * connected;
         return new Measurement(repetition, target, result, cpu, segments, warmupDeliveries, elapsed);
     }
 
@@ -113,7 +111,7 @@ public sealed class SideBySideRun(SideBySideOptions options)
     private string Report()
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Side by side: {options.Subscribers} subscribers of one room × {options.Rate} msg/s × {options.Seconds} s, payload {options.Payload} B, {options.Repeat} repetition(s)");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Side by side: {options.Subscribers} subscribers of one room × {options.Rate} msg/s × {options.Seconds} s after {options.Warmup} s of warm-up, payload {options.Payload} B, {options.Repeat} repetition(s)");
         text.AppendLine("| run | target | delivered / expected | lost | p50 ms | p99 ms | max ms | p99 ÷ ceiling | CPU µs per delivery (process: µs) | TCP segments per delivery |");
         text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var m in measurements)
