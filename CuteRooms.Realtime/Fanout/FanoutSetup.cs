@@ -21,9 +21,11 @@ public static class FanoutSetup
         builder.Services.AddSingleton<IRoomEventRouting>(services => services.GetRequiredService<RoomEventBindings>());
         builder.Services.AddHostedService(services => services.GetRequiredService<RoomEventBindings>());
         // The connection the bindings are made on; MassTransit keeps its own for consuming. Its health
-        // is MassTransit's (one broker), and it connects when the first room is bound.
+        // is MassTransit's (one broker), and it connects when the first room is bound. Its tracing is
+        // off: RabbitMQ.Client's own activities would wrap every message MassTransit consumes (it uses
+        // the same client) and start a new trace there, cutting the post's trace at the broker.
         builder.AddRabbitMQClient(ResourceNames.Messaging,
-            settings => (settings.DisableHealthChecks, settings.DisableAutoActivation) = (true, true),
+            settings => (settings.DisableHealthChecks, settings.DisableAutoActivation, settings.DisableTracing) = (true, true, true),
             // Bindings are restored by RoomEventBindings once MassTransit has declared the queue again.
             factory => factory.TopologyRecoveryEnabled = false);
         builder.Services.AddOptions<StreamLimitOptions>()
