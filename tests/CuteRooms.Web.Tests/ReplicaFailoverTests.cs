@@ -55,7 +55,13 @@ public sealed class ReplicaFailoverTests(TwoReplicaSystemFixture system) : IClas
         }
         finally
         {
+            var before = system.App.ConsoleLines("web").Count;
             await system.App.StartRealtimeReplicaAsync(home);
+            // Back in the gateway's rotation before the next test kills a replica of its own.
+            for (var waited = 0; waited < 200 && !system.App.ConsoleLines("web").Skip(before).Any(line => line.Contains("answers its health probe again")); waited++)
+            {
+                await Task.Delay(100);
+            }
         }
     }
 
