@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using CuteRooms.Tests;
 
 namespace CuteRooms.Bench;
 
@@ -40,7 +41,7 @@ public sealed partial class BenchSystem : IAsyncDisposable
     /// <summary>Each Realtime replica's HTTP/1.1 address, as the Web was told (<c>services__realtime__http__N</c>).</summary>
     public IReadOnlyList<Uri> RealtimeHttpEndpoints()
     {
-        var environment = SideBySide.ProcessFinder.EnvironmentOf(WebPid);
+        var environment = SideBySide.ProcessEnvironment.Of(WebPid);
         return [.. environment.Where(pair => pair.Key.StartsWith("services__realtime__http__", StringComparison.Ordinal))
             .OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => new Uri(pair.Value))];
     }
@@ -79,16 +80,13 @@ public sealed partial class BenchSystem : IAsyncDisposable
         }
         try
         {
-            // The orchestrator detaches from the AppHost and watches it (`dcp start-apiserver --monitor <pid>`):
-            // the services descend from that process.
-            var orchestrators = SideBySide.ProcessFinder.All()
-                .Where(process => process.CommandLine.SkipWhile(argument => argument != "--monitor").Skip(1).FirstOrDefault() == appHost.Id.ToString())
-                .Select(process => process.Pid).Append(appHost.Id).ToHashSet();
+            // Everything the AppHost started, the orchestrator's resources included (it detaches from the AppHost).
+            var processes = ProcessTable.StartedBy(appHost.Id);
             return new BenchSystem(appHost, up.Task.Result)
             {
-                RealtimePids = ServiceProcesses("CuteRooms.Realtime", orchestrators),
-                WebPid = ServiceProcesses("CuteRooms.Web", orchestrators)[0],
-                ApiPid = ServiceProcesses("CuteRooms.Api", orchestrators)[0],
+                RealtimePids = ServiceProcesses(processes, "CuteRooms.Realtime"),
+                WebPid = ServiceProcesses(processes, "CuteRooms.Web")[0],
+                ApiPid = ServiceProcesses(processes, "CuteRooms.Api")[0],
             };
         }
         catch (InvalidOperationException)
@@ -137,12 +135,12 @@ public sealed partial class BenchSystem : IAsyncDisposable
         return startInfo;
     }
 
-    /// <summary>The service's own processes (the orchestrator starts each under a <c>dotnet run</c>), oldest first.</summary>
-    private static List<int> ServiceProcesses(string service, IReadOnlySet<int> ancestors)
+    /// <summary>The service's own processes among those started (the orchestrator starts each under a <c>dotnet run</c>), oldest first.</summary>
+    private static List<int> ServiceProcesses(IReadOnlyList<ProcessEntry> started, string service)
     {
-        var pids = SideBySide.ProcessFinder.All()
-            .Where(process => SideBySide.ProcessFinder.IsDescendant(process.Pid, ancestors) && process.CommandLine[0].EndsWith($"/{service}", StringComparison.Ordinal)
-                && process.CommandLine[0].Contains($"/{service}/bin/", StringComparison.Ordinal))
+        var pids = started
+            .Where(process => process.CommandLine.Split(' ')[0] is var executable
+                && executable.EndsWith($"/{service}", StringComparison.Ordinal) && executable.Contains($"/{service}/bin/", StringComparison.Ordinal))
             .Select(process => process.Pid).Order().ToList();
         return pids.Count > 0 ? pids : throw new InvalidOperationException($"No {service} process: its CPU and memory cannot be measured.");
     }

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using CuteRooms.Tests;
 
 namespace CuteRooms.Bench.SideBySide;
 
@@ -25,11 +26,10 @@ public sealed class SideBySideRun(SideBySideOptions options)
         Console.WriteLine($"Starting CuteRooms from the AppHost ({options.RealtimeReplicas} Realtime replica(s))…");
         await using var system = await BenchSystem.StartAsync(options.RealtimeReplicas);
         var realtime = system.RealtimeHttpEndpoints()[0];
-        var rabbit = ProcessFinder.All().Where(p => p.CommandLine[0].EndsWith("beam.smp", StringComparison.Ordinal)).Select(p => p.Pid).FirstOrDefault();
-        // redis-server rewrites its command line into one "path address" string.
-        var redis = ProcessFinder.All().Where(p => string.Join(' ', p.CommandLine) is var line && line.Contains("redis-server", StringComparison.Ordinal)
-                && line.Contains(":6379", StringComparison.Ordinal))
-            .Select(p => p.Pid).FirstOrDefault();
+        // The machine's RabbitMQ and Redis (redis-server rewrites its command line into "path address").
+        var machine = ProcessTable.Snapshot();
+        var rabbit = machine.FirstOrDefault(p => p.CommandLine.Split(' ')[0].EndsWith("beam.smp", StringComparison.Ordinal))?.Pid ?? 0;
+        var redis = machine.FirstOrDefault(p => p.CommandLine.Contains("redis-server", StringComparison.Ordinal) && p.CommandLine.Contains(":6379", StringComparison.Ordinal))?.Pid ?? 0;
 
         List<WatchedProcess> cuteRooms =
         [
