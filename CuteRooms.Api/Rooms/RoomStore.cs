@@ -25,17 +25,18 @@ public sealed class RoomStore(IConnectionMultiplexer redis, IOptions<RoomOptions
         var id = RoomIds.NewId();
         if (idempotencyScope is var (address, key))
         {
-            // The first request with the key claims it with the id it is about to create; a repeat
-            // creates that same id, which the script refuses to do twice, so however the two
-            // interleave there is one room. (Not one script: the claim and the room live in different slots.)
+            // The first request with the key claims it with the id it is about to create, and every
+            // request with the key creates that id, which the script does once: whichever gets there
+            // first makes the room (a repeat may overtake the claimer) and the others answer with it.
+            // (Not one script: the claim and the room live in different slots.)
             var claim = $"idempotency:room:{IdempotencyKeys.Digest(address, key)}";
             if (!await Db.StringSetAsync(claim, id, IdempotencyKeys.Window, When.NotExists)
                 && (string?)await Db.StringGetAsync(claim) is { } claimed)
             {
                 id = claimed;
-                if (!await TryCreateAsync(id, name, ttlSeconds, maxMembers) && await GetAsync(id) is { } existing) return existing;
-                return new RoomResponse(id, name, ttlSeconds, time.GetUtcNow().AddSeconds(ttlSeconds), 0, 0, maxMembers);
             }
+            if (!await TryCreateAsync(id, name, ttlSeconds, maxMembers) && await GetAsync(id) is { } existing) return existing;
+            return new RoomResponse(id, name, ttlSeconds, time.GetUtcNow().AddSeconds(ttlSeconds), 0, 0, maxMembers);
         }
 
         // 126 random bits make a collision practically impossible; the script still refuses to overwrite.
