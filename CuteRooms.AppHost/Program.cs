@@ -20,6 +20,7 @@ var realtime = builder.AddRealtime(options, replica => replica
     .WithReference(messaging).WaitFor(messaging));
 
 builder.AddService<Projects.CuteRooms_Web>("web", options, port: options.WebPort)
+    .WithReference(redis).WaitFor(redis) // the Web replicas' shared antiforgery keys
     .WithApi(api)
     .WithRealtimeGateway(realtime)
     .WithExternalHttpEndpoints()

@@ -32,6 +32,13 @@ internal static class ServiceResources
                 // cannot be sent is dropped.
                 .WithEnvironment("OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY", "");
         }
+        else
+        {
+            // Published, Aspire sets ASPNETCORE_FORWARDEDHEADERS_ENABLED, which makes ASP.NET Core
+            // believe X-Forwarded-For from anyone: a client could pick its own address and dodge the
+            // per-address limits. The services believe only their TrustedProxies instead.
+            resource.WithEnvironment(context => context.EnvironmentVariables.Remove("ASPNETCORE_FORWARDEDHEADERS_ENABLED"));
+        }
         foreach (var (key, value) in options.SettingsFor(service ?? name))
         {
             resource.WithEnvironment(key, value);

@@ -9,6 +9,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddEdge();                 // trusted proxies, the public origin, security headers, problem details
+builder.AddSharedDataProtection(); // antiforgery keys in Redis: a form one Web replica rendered posts to any
 builder.AddCuteRoomsApiClient();   // typed client of the Api at http://api (service discovery)
 builder.AddGatekeeper();           // admits a browser to a room before its page renders
 builder.AddGateway();              // same-origin proxy: /api/** → Api, /realtime/** → Realtime

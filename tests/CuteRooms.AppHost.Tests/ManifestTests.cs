@@ -82,6 +82,22 @@ public sealed class ManifestTests(Manifest manifest) : IClassFixture<Manifest>
     }
 
     [Fact]
+    public void The_web_keeps_its_replicas_shared_keys_in_Redis()
+    {
+        Assert.Equal("{redis.connectionString}", manifest.Env("web", "ConnectionStrings__redis"));
+    }
+
+    [Theory]
+    [InlineData("api")]
+    [InlineData("realtime")]
+    [InlineData("web")]
+    public void No_service_believes_forwarded_headers_from_anyone(string resource)
+    {
+        // ASP.NET Core would take X-Forwarded-For from any client: addresses (and their limits) could be forged.
+        Assert.False(manifest[resource].GetProperty("env").TryGetProperty("ASPNETCORE_FORWARDEDHEADERS_ENABLED", out _));
+    }
+
+    [Fact]
     public void Nothing_of_this_machine_leaks_into_it()
     {
         var text = manifest.Resources.ToString();

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text.RegularExpressions;
 using CuteRooms.Contracts;
 using StackExchange.Redis;
 
@@ -12,7 +11,7 @@ namespace CuteRooms.Web.Tests;
 /// Web's attempt timeout, so the first attempt times out, the Web retries, and both run afterwards.
 /// </summary>
 [Collection(HardenedSystemCollection.Name)]
-public sealed partial class RetriedWriteTests(HardenedSystemFixture system)
+public sealed class RetriedWriteTests(HardenedSystemFixture system)
 {
     // Longer than one attempt may take, so a post that answers after it was sent at least twice.
     private static readonly TimeSpan Hold = HardenedSystemFixture.ApiAttemptTimeout * 2.5;
@@ -23,9 +22,9 @@ public sealed partial class RetriedWriteTests(HardenedSystemFixture system)
         using var client = system.ClientFrom(LoopbackClients.FreshAddress());
         var room = await client.CreatedRoomAsync();
         var (page, token) = await client.VisitAsync(room.Id);
-        var form = FormFields(await page.Content.ReadAsStringAsync(), "composer");
+        var form = WebForms.HiddenFields(await page.Content.ReadAsStringAsync(), "composer");
         form["text"] = "said once, however slow";
-        using var request = FormPost($"/room/{room.Id}/messages", form, CookiesOf(page));
+        using var request = WebForms.Post($"/room/{room.Id}/messages", form, WebForms.CookiesOf(page));
 
         var clock = Stopwatch.StartNew();
         using var posted = await WhileRedisHoldsWritesAsync(() => client.SendAsync(request));
@@ -41,12 +40,12 @@ public sealed partial class RetriedWriteTests(HardenedSystemFixture system)
     {
         using var client = system.ClientFrom(LoopbackClients.FreshAddress());
         using var lobby = await client.GetAsync("/");
-        var form = FormFields(await lobby.Content.ReadAsStringAsync(), null);
+        var form = WebForms.HiddenFields(await lobby.Content.ReadAsStringAsync(), null);
         var name = $"slow {Guid.NewGuid():N}"[..20];
         form["Form.Name"] = name;
         form["_handler"] = "create-room";
         form["Form.TtlSeconds"] = "600";
-        using var request = FormPost("/", form, CookiesOf(lobby));
+        using var request = WebForms.Post("/", form, WebForms.CookiesOf(lobby));
 
         using var created = await WhileRedisHoldsWritesAsync(() => client.SendAsync(request));
 
@@ -74,31 +73,4 @@ public sealed partial class RetriedWriteTests(HardenedSystemFixture system)
         }
         return count;
     }
-
-    private static HttpRequestMessage FormPost(string path, Dictionary<string, string> fields, string cookies)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(fields) };
-        request.Headers.Add("Cookie", cookies);
-        return request;
-    }
-
-    /// <summary>Every cookie the page set (the gatekeeper's token, the antiforgery cookie), as a Cookie header.</summary>
-    private static string CookiesOf(HttpResponseMessage page) =>
-        string.Join("; ", page.Headers.GetValues("Set-Cookie").Select(cookie => cookie[..cookie.IndexOf(';')]));
-
-    /// <summary>The hidden fields of the page's form (its antiforgery token and idempotency key).</summary>
-    private static Dictionary<string, string> FormFields(string html, string? formId)
-    {
-        var scope = formId is null ? html : html[html.IndexOf($"id=\"{formId}\"", StringComparison.Ordinal)..];
-        scope = scope[..(scope.IndexOf("</form>", StringComparison.Ordinal) + 7)];
-        return HiddenInput().Matches(scope).ToDictionary(
-            input => WebUtility.HtmlDecode(Attribute().Matches(input.Value).Single(a => a.Groups["name"].Value == "name").Groups["value"].Value),
-            input => WebUtility.HtmlDecode(Attribute().Matches(input.Value).Single(a => a.Groups["name"].Value == "value").Groups["value"].Value));
-    }
-
-    [GeneratedRegex("""<input[^>]*type="hidden"[^>]*>""")]
-    private static partial Regex HiddenInput();
-
-    [GeneratedRegex("\\s(?<name>[a-z]+)=\"(?<value>[^\"]*)\"")]
-    private static partial Regex Attribute();
 }

@@ -13,6 +13,9 @@ public sealed class SystemFixture : IAsyncLifetime
 
     public Uri WebEndpoint => webEndpoint ?? throw new InvalidOperationException("The system has not started.");
 
+    /// <summary>The system this fixture booted (none when it only drives a browser for someone else's).</summary>
+    public TestSystem System => system ?? throw new InvalidOperationException("This fixture did not boot a system.");
+
     public IBrowser Browser { get; private set; } = default!;
 
     public async ValueTask InitializeAsync()
