@@ -74,9 +74,11 @@ public sealed partial class Visitor : IAsyncDisposable
         Assert.True(answer.Status is 302 or 303, $"The lobby answered {answer.Status} instead of a redirect to the room: {await VisibleTextAsync()}");
         try
         {
-            await Page.WaitForURLAsync(RoomUrl(), new() { WaitUntil = WaitUntilState.Commit });
+            // Polls the page's address: WaitForURL also waits for a navigation event, which can have
+            // come and gone (the redirect's page committed) before it is called, and then waits in vain.
+            await Expect(Page).ToHaveURLAsync(RoomUrl());
         }
-        catch (TimeoutException exception)
+        catch (PlaywrightException exception)
         {
             throw new TimeoutException($"{exception.Message}\nThe page stayed at {Page.Url}, showing: {await VisibleTextAsync()}", exception);
         }
