@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using CuteRooms.Tests;
 
@@ -41,7 +39,7 @@ public sealed partial class BenchSystem : IAsyncDisposable
     /// <summary>Each Realtime replica's HTTP/1.1 address, as the Web was told (<c>services__realtime__http__N</c>).</summary>
     public IReadOnlyList<Uri> RealtimeHttpEndpoints()
     {
-        var environment = SideBySide.ProcessEnvironment.Of(WebPid);
+        var environment = ProcessEnvironment.Of(WebPid);
         return [.. environment.Where(pair => pair.Key.StartsWith("services__realtime__http__", StringComparison.Ordinal))
             .OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => new Uri(pair.Value))];
     }
@@ -127,9 +125,10 @@ public sealed partial class BenchSystem : IAsyncDisposable
             startInfo.ArgumentList.Add(argument);
         }
         // The launch profile's dashboard settings (HTTP only, no login), on free loopback ports.
-        startInfo.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}";
-        startInfo.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
-        startInfo.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
+        var ports = LoopbackPorts.Free(3);
+        startInfo.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ports[0]}";
+        startInfo.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{ports[1]}";
+        startInfo.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{ports[2]}";
         startInfo.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
         startInfo.Environment["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true";
         return startInfo;
@@ -150,13 +149,6 @@ public sealed partial class BenchSystem : IAsyncDisposable
 #else
     private const string BuildConfiguration = "Release";
 #endif
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [GeneratedRegex(@"CuteRooms is up at (?<web>http://\S+)")]
     private static partial Regex UpLine();

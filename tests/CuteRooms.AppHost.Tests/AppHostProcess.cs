@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -170,7 +168,7 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         environment["ASPNETCORE_URLS"] = profile.GetProperty("applicationUrl").GetString();
 
         var loopbackUrls = environment.Where(variable => IsLoopbackUrl(variable.Value)).Select(variable => variable.Key).ToList();
-        var ports = FreePorts(loopbackUrls.Count);
+        var ports = LoopbackPorts.Free(loopbackUrls.Count);
         foreach (var (key, port) in loopbackUrls.Zip(ports))
         {
             environment[key] = new UriBuilder(environment[key]!) { Port = port }.Uri.GetLeftPart(UriPartial.Authority);
@@ -180,25 +178,9 @@ public sealed partial class AppHostProcess : IAsyncDisposable
 
     private static bool IsLoopbackUrl(string? value) => Uri.TryCreate(value, UriKind.Absolute, out var url) && url.IsLoopback;
 
-    public static int FreePort() => FreePorts(1)[0];
-
-    /// <summary>Ports the kernel hands out, all held until every one is chosen, so that none is given twice.</summary>
-    public static IReadOnlyList<int> FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        try
-        {
-            listeners.ForEach(listener => listener.Start());
-            return [.. listeners.Select(listener => ((IPEndPoint)listener.LocalEndpoint).Port)];
-        }
-        finally
-        {
-            listeners.ForEach(listener => listener.Stop());
-        }
-    }
 
     /// <summary>The full path, so that a test can hand the AppHost a PATH without it.</summary>
-    private static string DotnetHost { get; } =
+    public static string DotnetHost { get; } =
         new[] { Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") }
             .Concat((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(directory => Path.Combine(directory, "dotnet")))
             .FirstOrDefault(File.Exists)

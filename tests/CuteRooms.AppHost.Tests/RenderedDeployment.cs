@@ -11,10 +11,7 @@ namespace CuteRooms.AppHost.Tests;
 /// </summary>
 public sealed class RenderedDeployment
 {
-    public static readonly DirectoryInfo RepositoryRoot =
-        new FileInfo(Projects.CuteRooms_AppHost.ProjectPath.EndsWith(".csproj", StringComparison.Ordinal)
-            ? Projects.CuteRooms_AppHost.ProjectPath
-            : Path.Combine(Projects.CuteRooms_AppHost.ProjectPath, "CuteRooms.AppHost.csproj")).Directory!.Parent!;
+    public static readonly DirectoryInfo RepositoryRoot = new DirectoryInfo(AppHostProcess.ProjectDirectory).Parent!;
 
     public static readonly string[] Overlays = ["local", "production"];
 
@@ -43,7 +40,7 @@ public sealed class RenderedDeployment
     public static ContainerSettings ContainerSettingsOf(string project)
     {
         var path = Path.Combine(RepositoryRoot.FullName, project, $"{project}.csproj");
-        using var evaluated = JsonDocument.Parse(Run(Dotnet(), "msbuild", path,
+        using var evaluated = JsonDocument.Parse(Run(AppHostProcess.DotnetHost, "msbuild", path,
             "-getProperty:ContainerRepository", "-getProperty:ContainerUser", "-getItem:ContainerPort"));
         var properties = evaluated.RootElement.GetProperty("Properties");
         var ports = evaluated.RootElement.GetProperty("Items").GetProperty("ContainerPort").EnumerateArray()
@@ -52,8 +49,6 @@ public sealed class RenderedDeployment
     }
 
     public sealed record ContainerSettings(string Repository, string User, IReadOnlySet<int> Ports);
-
-    private static string Dotnet() => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
 
     private static string Run(string program, params string[] arguments)
     {

@@ -31,7 +31,7 @@ public sealed class RunningAppHost : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var clock = Stopwatch.StartNew();
-        Host = AppHostProcess.Start(new Dictionary<string, string?>(), "--port", AppHostProcess.FreePort().ToString());
+        Host = AppHostProcess.Start(new Dictionary<string, string?>(), "--port", LoopbackPorts.Free().ToString());
         Web = await Host.WaitUntilUpAsync(StartBudget);
         using var http = new HttpClient();
         while ((await http.GetAsync(new Uri(Web, "/health"))).StatusCode != HttpStatusCode.OK)

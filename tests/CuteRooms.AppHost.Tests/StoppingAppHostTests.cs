@@ -28,7 +28,7 @@ public abstract class StoppedAppHost : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        host = AppHostProcess.Start(Environment, "--port", AppHostProcess.FreePort().ToString());
+        host = AppHostProcess.Start(Environment, "--port", LoopbackPorts.Free().ToString());
         await host.WaitUntilUpAsync(TimeSpan.FromSeconds(120));
         Started = ProcessTable.StartedBy(host.Pid);
         DataDirectories = ServerDataDirectories(host);

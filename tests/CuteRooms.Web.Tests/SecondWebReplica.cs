@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace CuteRooms.Web.Tests;
 
@@ -32,12 +31,8 @@ public sealed class SecondWebReplica : IAsyncDisposable
         };
         foreach (var argument in command[1..]) start.ArgumentList.Add(argument);
         start.Environment.Clear();
-        foreach (var variable in File.ReadAllText($"/proc/{first}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var (name, value) = (variable.Split('=', 2)[0], variable.Split('=', 2).ElementAtOrDefault(1) ?? "");
-            start.Environment[name] = value;
-        }
-        var endpoint = new Uri($"http://127.0.0.1:{FreePort()}");
+        foreach (var (name, value) in ProcessEnvironment.Of(first)) start.Environment[name] = value;
+        var endpoint = new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}");
         foreach (var port in new[] { "HTTP_PORTS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS" }) start.Environment.Remove(port);
         start.Environment["ASPNETCORE_URLS"] = endpoint.ToString();
         start.Environment["OTEL_SERVICE_NAME"] = "web-second-replica";
@@ -80,13 +75,6 @@ public sealed class SecondWebReplica : IAsyncDisposable
         if (line is null) return;
         output.Enqueue(line);
         while (output.Count > 40) output.TryDequeue(out _);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -71,3 +71,15 @@ public static class ProcessTable
         }
     }
 }
+
+/// <summary>What <see cref="ProcessTable"/> does not read: a process's environment.</summary>
+public static class ProcessEnvironment
+{
+    /// <summary>The environment of a process of this user, as name → value.</summary>
+    public static Dictionary<string, string> Of(int pid) =>
+        File.ReadAllText($"/proc/{pid}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Select(entry => entry.Split('=', 2))
+            .Where(pair => pair.Length == 2)
+            .GroupBy(pair => pair[0])
+            .ToDictionary(group => group.Key, group => group.First()[1]);
+}

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using CuteRooms.Tests;
@@ -240,7 +238,7 @@ public sealed class CeilingPeer : IAsyncDisposable
 
     public static async Task<CeilingPeer> StartAsync(PeerBuild peers)
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(peers.Ceiling);
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
@@ -263,13 +261,6 @@ public sealed class CeilingPeer : IAsyncDisposable
         }
         process.Kill();
         throw new TimeoutException("The ceiling peer did not answer within 20 s.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()
