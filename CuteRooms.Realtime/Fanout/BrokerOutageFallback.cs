@@ -47,7 +47,7 @@ public sealed class BrokerOutageFallback(IBusControl bus, RoomHub hub, RoomEvent
             try
             {
                 var tail = await reader.ReadTailAsync(roomId);
-                if (tail != default) hub.Dispatch(roomId, new RoomSignal.TailSeen(tail.ToString()));
+                if (tail != default) hub.Dispatch(roomId, new RoomSignal.TailSeen(tail.ToString(), EventsHeldUp: true));
                 hub.RequestPresenceRefresh(roomId);
             }
             catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)

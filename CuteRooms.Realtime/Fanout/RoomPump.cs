@@ -27,6 +27,9 @@ internal sealed class RoomPump
     /// <summary>The newest message of the room delivered here, read from the stream's tail; null until someone joined.</summary>
     private StreamPosition? lastDelivered;
 
+    /// <summary>The tail the previous heartbeat saw: messages up to it have had a beat for their events to come.</summary>
+    private StreamPosition tailAtPreviousBeat;
+
     /// <summary>Set once the room ended (destroyed, expired) or the replica is stopping; late joiners get it at once.</summary>
     private bool ended;
     private SseFrame? finalFrame;
@@ -86,7 +89,7 @@ internal sealed class RoomPump
         RoomSignal.Join join => JoinAsync(join.Subscriber, join.After),
         RoomSignal.Leave leave => Leave(leave.Subscriber),
         RoomSignal.Posted posted => DeliverAsync(posted.Event),
-        RoomSignal.TailSeen tail => CatchUpAsync(tail.TailId),
+        RoomSignal.TailSeen tail => CatchUpAsync(tail),
         RoomSignal.Ended end => End(end.Destroyed ? SseFrame.Destroyed : SseFrame.Expired),
         RoomSignal.DisconnectAll => End(null),
         RoomSignal.RefreshPresence => RefreshPresenceAsync(),
@@ -184,14 +187,19 @@ internal sealed class RoomPump
 
     /// <summary>
     /// The heartbeat saw the stream's tail: an event for the newest message may have been lost (and a
-    /// subscriber may have stalled with nothing new to notice it by).
+    /// subscriber may have stalled with nothing new to notice it by). Only messages already stored at
+    /// the previous beat count as lost: in a busy room, events still on their way would otherwise look
+    /// like a gap past the catch-up limit and end every stream of the room at once.
     /// </summary>
-    private async Task CatchUpAsync(string tailId)
+    private async Task CatchUpAsync(RoomSignal.TailSeen seen)
     {
         CutOffLaggards();
-        if (lastDelivered is { } delivered && StreamPosition.Parse(tailId) > delivered)
+        var tail = StreamPosition.Parse(seen.TailId);
+        var overdue = seen.EventsHeldUp || tail < tailAtPreviousBeat ? tail : tailAtPreviousBeat;
+        if (!seen.EventsHeldUp) tailAtPreviousBeat = tail;
+        if (lastDelivered is { } delivered && overdue > delivered)
         {
-            await FillGapAsync(delivered, tailId);
+            await FillGapAsync(delivered, overdue.ToString());
         }
     }
 

@@ -9,7 +9,12 @@ internal abstract record RoomSignal
     public sealed record Join(Subscriber Subscriber, string After) : RoomSignal;
     public sealed record Leave(Subscriber Subscriber) : RoomSignal;
     public sealed record Posted(MessagePosted Event) : RoomSignal;
-    public sealed record TailSeen(string TailId) : RoomSignal;
+    /// <summary>
+    /// The stream's newest id, read by the heartbeat: a message stored before the previous beat whose
+    /// event has not come is overdue. While events do not flow at all (<paramref name="EventsHeldUp"/>,
+    /// the broker is down), everything up to the tail is.
+    /// </summary>
+    public sealed record TailSeen(string TailId, bool EventsHeldUp = false) : RoomSignal;
     public sealed record Ended(bool Destroyed) : RoomSignal;
     public sealed record RefreshPresence : RoomSignal;
     public sealed record KeepAlive : RoomSignal;

@@ -73,14 +73,45 @@ public sealed class GapFillingTests(SystemFixture system) : IAsyncDisposable
     }
 
     [Fact]
-    public async Task The_newest_message_whose_event_never_came_is_delivered_when_the_heartbeat_sees_it()
+    public async Task The_newest_message_whose_event_never_came_is_delivered_at_the_beat_after_the_one_that_saw_it()
     {
         var (hub, room, token, subscriber) = await JoinedSubscriberAsync();
         var lost = await system.Api.PostAsync(room, token, "its event was lost");
 
         hub.Dispatch(room, new RoomSignal.TailSeen(lost.Id));
+        hub.Dispatch(room, new RoomSignal.TailSeen(lost.Id));
 
         Assert.Equal([lost.Id], await ReadMessageIdsAsync(subscriber, 1));
+    }
+
+    [Fact]
+    public async Task A_beat_does_not_take_messages_whose_events_may_still_be_on_their_way()
+    {
+        var (hub, room, token, subscriber) = await JoinedSubscriberAsync(outboxCapacity: 8); // a gap of 4 would end the stream
+        var posted = new List<MessageResponse>();
+        for (var i = 0; i < 6; i++) posted.Add(await system.Api.PostAsync(room, token, $"m{i}"));
+
+        hub.Dispatch(room, new RoomSignal.TailSeen(posted[^1].Id));
+        string? previous = null;
+        foreach (var message in posted)
+        {
+            hub.Dispatch(room, new RoomSignal.Posted(new MessagePosted(room, previous, message)));
+            previous = message.Id;
+        }
+
+        Assert.Equal(posted.Select(message => message.Id), await ReadMessageIdsAsync(subscriber, 6));
+        Assert.False(subscriber.Outbox.Completion.IsCompleted);
+    }
+
+    [Fact]
+    public async Task While_events_are_held_up_a_beat_takes_everything_up_to_the_tail()
+    {
+        var (hub, room, token, subscriber) = await JoinedSubscriberAsync();
+        var stored = await system.Api.PostAsync(room, token, "the broker is down");
+
+        hub.Dispatch(room, new RoomSignal.TailSeen(stored.Id, EventsHeldUp: true));
+
+        Assert.Equal([stored.Id], await ReadMessageIdsAsync(subscriber, 1));
     }
 
     private async Task<(RoomHub Hub, string Room, string Token, Subscriber Subscriber)> JoinedSubscriberAsync(int outboxCapacity = 64, string after = EmptyRoomTail)

@@ -6,29 +6,44 @@ using CuteRooms.Contracts;
 
 namespace CuteRooms.Realtime.Tests;
 
-/// <summary>A test's SSE client: one stream of a room, its events queued for the test to read.</summary>
+/// <summary>
+/// A test's SSE client: one stream of a room, its events queued for the test to read. Opened with
+/// <c>resuming</c>, it does what every <c>EventSource</c> does when the server ends a stream without
+/// a final event (a subscriber too far behind, a replica stopping): it connects again with the last
+/// id it saw, so the events it queues are the room's as a browser would see them.
+/// </summary>
 public sealed class SseSubscription : IAsyncDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly TimeSpan ResumeDelay = TimeSpan.FromMilliseconds(200);
     private readonly Channel<SseItem<string>> events = Channel.CreateUnbounded<SseItem<string>>();
     private readonly CancellationTokenSource stop = new();
-    private readonly HttpResponseMessage response;
+    private readonly Uri realtime;
+    private readonly string roomId, token;
+    private readonly bool resuming;
+    private HttpResponseMessage response;
     private readonly Task reading;
+    private string? lastEventId;
+    private int resumptions;
 
-    private SseSubscription(HttpResponseMessage response)
+    private SseSubscription(HttpResponseMessage response, Uri realtime, string roomId, string token, string? lastEventId, bool resuming)
     {
         this.response = response;
+        (this.realtime, this.roomId, this.token, this.lastEventId, this.resuming) = (realtime, roomId, token, lastEventId, resuming);
         reading = Task.Run(ReadAsync);
     }
 
-    /// <summary>Completes when the server ended the stream.</summary>
+    /// <summary>Completes when the server ended the stream (for good, when resuming).</summary>
     public Task Ended => reading;
 
-    public static async Task<SseSubscription> OpenAsync(Uri realtime, string roomId, string token, string? lastEventId = null)
+    /// <summary>How often a resuming subscription connected again.</summary>
+    public int Resumptions => Volatile.Read(ref resumptions);
+
+    public static async Task<SseSubscription> OpenAsync(Uri realtime, string roomId, string token, string? lastEventId = null, bool resuming = false)
     {
         var response = await SendAsync(realtime, roomId, token, lastEventId);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return new SseSubscription(response);
+        return new SseSubscription(response, realtime, roomId, token, lastEventId, resuming);
     }
 
     // One client for every stream of the run: a client created per stream could be collected while
@@ -47,20 +62,56 @@ public sealed class SseSubscription : IAsyncDisposable
     {
         try
         {
-            await using var body = await response.Content.ReadAsStreamAsync(stop.Token);
-            await foreach (var item in SseParser.Create(body).EnumerateAsync(stop.Token))
+            while (await ReadOneStreamAsync() && resuming && !stop.IsCancellationRequested)
             {
-                await events.Writer.WriteAsync(item);
+                await Task.Delay(ResumeDelay, stop.Token);
+                var next = await SendAsync(realtime, roomId, token, lastEventId);
+                if (next.StatusCode != HttpStatusCode.OK)
+                {
+                    next.Dispose();
+                    return;
+                }
+                response.Dispose();
+                response = next;
+                Interlocked.Increment(ref resumptions);
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException or HttpRequestException or ObjectDisposedException)
+        {
+            // closed by the test while connecting again
+        }
+        finally
+        {
+            events.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>Queues one response's events; true when it ended without a final event (a client would come back).</summary>
+    private async Task<bool> ReadOneStreamAsync()
+    {
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(stop.Token);
+            var parser = SseParser.Create(body);
+            try
+            {
+                await foreach (var item in parser.EnumerateAsync(stop.Token))
+                {
+                    await events.Writer.WriteAsync(item);
+                    if (item.EventType is RoomEventTypes.Destroyed or RoomEventTypes.Expired) return false;
+                }
+            }
+            finally
+            {
+                // A bare id (the resume point of a stream opened without one) counts too, as in EventSource.
+                if (!string.IsNullOrEmpty(parser.LastEventId)) lastEventId = parser.LastEventId;
             }
         }
         catch (Exception exception) when (exception is OperationCanceledException or IOException or HttpRequestException or ObjectDisposedException)
         {
             // closed by the test (maybe before reading began) or the server
         }
-        finally
-        {
-            events.Writer.TryComplete();
-        }
+        return !stop.IsCancellationRequested;
     }
 
     /// <summary>The next event of <paramref name="type"/>, skipping others; null when the stream ended or time ran out.</summary>
