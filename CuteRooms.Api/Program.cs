@@ -1,5 +1,6 @@
 using CuteRooms.Contracts;
 using CuteRooms.Api.Limits;
+using CuteRooms.Api.Members;
 using CuteRooms.Api.Messages;
 using CuteRooms.Api.Rooms;
 using Scalar.AspNetCore;
@@ -29,6 +30,7 @@ app.MapScalarApiReference();
 app.MapDefaultEndpoints();
 app.MapRoomEndpoints();
 app.MapMessageEndpoints();
+app.MapMemberEndpoints();
 
 app.Run();
 

@@ -45,6 +45,19 @@ public sealed class CuteRoomsApiClient(HttpClient http)
         SendAsync<MessageResponse>(HttpMethod.Post, $"api/rooms/{Uri.EscapeDataString(roomId)}/messages", token,
             JsonContent.Create(new PostMessageRequest(text)), cancellationToken, idempotencyKey);
 
+    public Task<ApiResult<MembersPage>> GetMembersAsync(string roomId, string token, int? limit = null, string? cursor = null, CancellationToken cancellationToken = default)
+    {
+        var query = new List<string>();
+        if (cursor is not null) query.Add($"cursor={Uri.EscapeDataString(cursor)}");
+        if (limit is not null) query.Add($"limit={limit}");
+        var uri = $"api/rooms/{Uri.EscapeDataString(roomId)}/members" + (query.Count > 0 ? "?" + string.Join('&', query) : "");
+        return SendAsync<MembersPage>(HttpMethod.Get, uri, token, content: null, cancellationToken);
+    }
+
+    public Task<ApiResult<MemberResponse>> RenameAsync(string roomId, string token, string name, CancellationToken cancellationToken = default) =>
+        SendAsync<MemberResponse>(HttpMethod.Patch, $"api/rooms/{Uri.EscapeDataString(roomId)}/members/me", token,
+            JsonContent.Create(new RenameRequest(name)), cancellationToken);
+
     public Task<ApiResult<object>> DestroyRoomAsync(string roomId, string token, CancellationToken cancellationToken = default) =>
         SendAsync<object>(HttpMethod.Delete, $"api/rooms/{Uri.EscapeDataString(roomId)}", token, content: null, cancellationToken);
 

@@ -12,5 +12,11 @@ public sealed record MessagePosted(string RoomId, string? PreviousId, MessageRes
 /// <summary>A member destroyed the room; its keys are already gone.</summary>
 public sealed record RoomDestroyed(string RoomId);
 
-/// <summary>Who joined or is online changed; replicas re-read the counts once per room.</summary>
-public sealed record PresenceChanged(string RoomId);
+/// <summary>
+/// Who joined or is online changed; replicas re-read the counts once per room and pass
+/// <see cref="Changes"/> (the members it concerns, when the publisher knows them) on to the pages.
+/// </summary>
+public sealed record PresenceChanged(string RoomId, MemberChange[]? Changes = null);
+
+/// <summary>A member is typing in the room. Never stored; carries no text.</summary>
+public sealed record MemberTyping(string RoomId, MemberTypingNotice Notice);

@@ -18,6 +18,9 @@ public static class ProblemResults
     public static ProblemHttpResult RoomFull() => Problem(StatusCodes.Status409Conflict, ProblemTypes.RoomFull,
         "Room is full", "The room has reached its member limit.");
 
+    public static ProblemHttpResult NameTaken() => Problem(StatusCodes.Status409Conflict, ProblemTypes.NameTaken,
+        "Name taken", "Another member of this room already goes by that name.");
+
     public static ProblemHttpResult IdempotencyKeyReused() => Problem(StatusCodes.Status422UnprocessableEntity, ProblemTypes.IdempotencyKeyReused,
         "Idempotency key reused", "This Idempotency-Key was already used for a different message; send a new key for new text.");
 

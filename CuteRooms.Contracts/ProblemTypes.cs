@@ -15,6 +15,7 @@ public static class ProblemTypes
     public const string MethodNotAllowed = Prefix + "method-not-allowed";
     public const string UnsupportedMediaType = Prefix + "unsupported-media-type";
     public const string RoomFull = Prefix + "room-full";
+    public const string NameTaken = Prefix + "name-taken";
     public const string RateLimited = Prefix + "rate-limited";
     public const string CrossSiteRequest = Prefix + "cross-site-request";
     public const string FormExpired = Prefix + "form-expired";

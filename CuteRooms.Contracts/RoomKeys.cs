@@ -20,6 +20,9 @@ public readonly record struct RoomKeys(string RoomId)
 
     public string[] All => [Meta, Members, Online, Names, Messages];
 
+    /// <summary>Set for a moment when a member's typing was announced: announcements closer together are coalesced.</summary>
+    public string Typing(string authorId) => $"room:{{{RoomId}}}:typing:{authorId}";
+
     /// <summary>
     /// The message a member's post with this idempotency key stored (its id), for ten minutes or the
     /// room's lifetime. In the room's slot, so the post script checks and writes it atomically.

@@ -1,7 +1,10 @@
 namespace CuteRooms.Contracts;
 
-/// <summary>Body of <c>POST /api/rooms</c>; every field is optional.</summary>
-public sealed record CreateRoomRequest(string? Name = null, int? TtlSeconds = null, int? MaxMembers = null);
+/// <summary>
+/// Body of <c>POST /api/rooms</c>; every field is optional. <see cref="Encrypted"/>: an end-to-end
+/// encrypted room, whose messages the server only ever holds as <see cref="EncryptedText"/>.
+/// </summary>
+public sealed record CreateRoomRequest(string? Name = null, int? TtlSeconds = null, int? MaxMembers = null, bool? Encrypted = null);
 
 /// <summary>A room as the API shows it. <see cref="Members"/> have joined; <see cref="Online"/> are connected now.</summary>
 public sealed record RoomResponse(
@@ -11,7 +14,8 @@ public sealed record RoomResponse(
     DateTimeOffset ExpiresAt,
     long Members,
     long Online,
-    int? MaxMembers);
+    int? MaxMembers,
+    bool Encrypted = false);
 
 /// <summary>Body of the gatekeeper's admission call: the token the browser presented, if any.</summary>
 public sealed record AdmissionRequest(string? Token = null);

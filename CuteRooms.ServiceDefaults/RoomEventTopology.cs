@@ -23,6 +23,7 @@ public static class RoomEventTopology
         RouteByRoom<MessagePosted>(rabbit, posted => posted.RoomId);
         RouteByRoom<RoomDestroyed>(rabbit, destroyed => destroyed.RoomId);
         RouteByRoom<PresenceChanged>(rabbit, changed => changed.RoomId);
+        RouteByRoom<MemberTyping>(rabbit, typing => typing.RoomId);
     }
 
     private static void RouteByRoom<TEvent>(IRabbitMqBusFactoryConfigurator rabbit, Func<TEvent, string> roomId) where TEvent : class

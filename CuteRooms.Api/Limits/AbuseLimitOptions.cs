@@ -28,4 +28,10 @@ public sealed class AbuseLimitOptions
 
     /// <summary>…and in a burst.</summary>
     [Range(1, int.MaxValue)] public int AddressMessageBurst { get; set; } = 60;
+
+    /// <summary>Renames and typing announcements one member may make per second, sustained…</summary>
+    [Range(1, int.MaxValue)] public int MemberUpdatesPerSecond { get; set; } = 2;
+
+    /// <summary>…and at once.</summary>
+    [Range(1, int.MaxValue)] public int MemberUpdateBurst { get; set; } = 10;
 }

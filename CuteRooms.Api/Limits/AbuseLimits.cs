@@ -16,6 +16,7 @@ public static class AbuseLimits
 {
     public const string CreateRoom = "create-room";
     public const string PostMessage = "post-message";
+    public const string MemberUpdate = "member-update";
 
     public static IHostApplicationBuilder AddAbuseLimits(this IHostApplicationBuilder builder)
     {
@@ -51,6 +52,21 @@ public static class AbuseLimits
                 return RateLimitPartition.Get($"{member}|{address}", _ => RateLimiter.CreateChained(
                     TokenBucket($"messages:address:{address}", limits.AddressMessageBurst, limits.AddressMessagesPerSecond, redis),
                     TokenBucket($"messages:member:{member}", limits.MessageBurst, limits.MessagesPerSecond, redis)));
+            });
+
+            // Renames and typing announcements: per member, a budget of their own apart from messages.
+            limiter.AddPolicy(MemberUpdate, context =>
+            {
+                var (limits, redis) = Dependencies(context);
+                var member = AuthCookie.TokenFrom(context.Request) ?? $"none|{ClientAddress.Of(context)}";
+                return RedisRateLimitPartition.GetTokenBucketRateLimiter($"member-updates:{member}",
+                    _ => new RedisTokenBucketRateLimiterOptions
+                    {
+                        ConnectionMultiplexerFactory = redis,
+                        TokenLimit = limits.MemberUpdateBurst,
+                        TokensPerPeriod = limits.MemberUpdatesPerSecond,
+                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    });
             });
         });
         return builder;

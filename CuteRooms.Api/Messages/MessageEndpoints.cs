@@ -61,6 +61,8 @@ public static class MessageEndpoints
             case RoomOutcome.Missing: return ProblemResults.RoomNotFound();
             case RoomOutcome.Forbidden: return ProblemResults.NotAMember();
             case RoomOutcome.KeyReused: return ProblemResults.IdempotencyKeyReused();
+            case RoomOutcome.Plaintext:
+                return ProblemResults.Invalid("text", "This room is end-to-end encrypted: messages are encrypted in the browser, with the key in the room's full link.");
             case RoomOutcome.Replayed: // stored and announced the first time
                 return TypedResults.Created($"/api/rooms/{id}/messages?after={stored.Message!.Id}", stored.Message);
         }

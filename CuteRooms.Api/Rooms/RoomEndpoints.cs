@@ -51,7 +51,7 @@ public static class RoomEndpoints
 
         if (errors.Count > 0) return ProblemResults.Invalid(errors);
 
-        var room = await store.CreateAsync(name, ttl, request.MaxMembers,
+        var room = await store.CreateAsync(name, ttl, request.MaxMembers, request.Encrypted ?? false,
             idempotencyKey is null ? null : (ClientAddress.Of(http), idempotencyKey));
         metrics.RoomCreated();
         return TypedResults.Created($"/api/rooms/{room.Id}", room);
@@ -90,7 +90,8 @@ public static class RoomEndpoints
         if (admission.Joined)
         {
             metrics.MemberJoined();
-            events.PublishInBackground(new PresenceChanged(id)); // the gatekeeper's page never waits for the broker
+            // The gatekeeper's page never waits for the broker. A newcomer is listed, not yet online.
+            events.PublishInBackground(new PresenceChanged(id, [new MemberChange(AuthorIds.For(id, token), admission.DisplayName, Online: false)]));
         }
         return TypedResults.Ok(new AdmissionResponse(token, isNewToken, admission.DisplayName!, AuthorIds.For(id, token), admission.Room!));
     }

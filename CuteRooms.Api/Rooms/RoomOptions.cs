@@ -21,6 +21,9 @@ public sealed class RoomOptions
     [Range(1, 1_000)] public int DefaultHistoryPage { get; set; } = 100;
     [Range(1, 1_000)] public int MaxHistoryPage { get; set; } = 500;
 
+    /// <summary>A member's typing is announced at most this often; pages show it for a few seconds after each.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:00:05")] public TimeSpan TypingCoalescing { get; set; } = TimeSpan.FromMilliseconds(1500);
+
     /// <summary>An <c>online</c> entry older than this is not counted (Realtime refreshes live ones); Realtime's <c>Realtime:OnlineStaleAfter</c>.</summary>
     [Range(1, 3_600)] public int OnlineStaleAfterSeconds { get; set; } = 10;
 }

@@ -13,27 +13,27 @@ internal static class RoomScripts
         end
         """;
 
-    // ARGV: name, createdAt (unix ms), ttl seconds, maxMembers (0 = unlimited)
+    // ARGV: name, createdAt (unix ms), ttl seconds, maxMembers (0 = unlimited), encrypted (0/1)
     public const string Create = """
         if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-        redis.call('HSET', KEYS[1], 'name', ARGV[1], 'createdAt', ARGV[2], 'ttl', ARGV[3], 'maxMembers', ARGV[4])
+        redis.call('HSET', KEYS[1], 'name', ARGV[1], 'createdAt', ARGV[2], 'ttl', ARGV[3], 'maxMembers', ARGV[4], 'encrypted', ARGV[5])
         redis.call('EXPIRE', KEYS[1], ARGV[3])
         return 1
         """;
 
     // ARGV: online cutoff (unix ms). Returns nil for a missing room.
     public const string Read = """
-        local meta = redis.call('HMGET', KEYS[1], 'name', 'ttl', 'maxMembers')
+        local meta = redis.call('HMGET', KEYS[1], 'name', 'ttl', 'maxMembers', 'encrypted')
         if not meta[1] then return false end
         return { meta[1], meta[2], meta[3], redis.call('PTTL', KEYS[1]),
-                 redis.call('SCARD', KEYS[2]), redis.call('ZCOUNT', KEYS[3], ARGV[1], '+inf') }
+                 redis.call('SCARD', KEYS[2]), redis.call('ZCOUNT', KEYS[3], ARGV[1], '+inf'), meta[4] or '0' }
         """;
 
     // ARGV: token, display name for a newcomer, online cutoff (unix ms).
     // A member already admitted always gets back in, even into a full room.
     public const string Admit = Touch + """
 
-        local meta = redis.call('HMGET', KEYS[1], 'name', 'ttl', 'maxMembers')
+        local meta = redis.call('HMGET', KEYS[1], 'name', 'ttl', 'maxMembers', 'encrypted')
         if not meta[1] then return { 'missing' } end
         local joined = 0
         if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then
@@ -46,7 +46,7 @@ internal static class RoomScripts
         touch(tonumber(meta[2]))
         return { 'ok', redis.call('HGET', KEYS[4], ARGV[1]), joined,
                  meta[1], meta[2], meta[3], redis.call('PTTL', KEYS[1]),
-                 redis.call('SCARD', KEYS[2]), redis.call('ZCOUNT', KEYS[3], ARGV[3], '+inf') }
+                 redis.call('SCARD', KEYS[2]), redis.call('ZCOUNT', KEYS[3], ARGV[3], '+inf'), meta[4] or '0' }
         """;
 
     // KEYS: the five room keys, then the tombstone. ARGV: token.
@@ -60,14 +60,17 @@ internal static class RoomScripts
         """;
 
     // KEYS: the five room keys, then the post's idempotency key (or none). ARGV: token, text, sentAt
-    // (unix ms), stream max length, author id, seconds to remember the idempotency key, digest of the text.
+    // (unix ms), stream max length, author id, seconds to remember the idempotency key, digest of the text,
+    // whether the text is an encrypted envelope (1/0): an encrypted room refuses anything else ('plaintext').
     // Returns the new id and the id of the message before it, read in the same atomic step; a repeat
     // of an idempotency key returns the message stored the first time, or 'reused' for other text.
     public const string PostMessage = Touch + """
 
-        local ttl = redis.call('HGET', KEYS[1], 'ttl')
+        local room = redis.call('HMGET', KEYS[1], 'ttl', 'encrypted')
+        local ttl = room[1]
         if not ttl then return { 'missing' } end
         if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return { 'forbidden' } end
+        if room[2] == '1' and ARGV[8] ~= '1' then return { 'plaintext' } end
         if KEYS[6] then
           local claim = redis.call('GET', KEYS[6])
           if claim then
@@ -99,5 +102,49 @@ internal static class RoomScripts
           return { 'ok', oldestFirst }
         end
         return { 'ok', redis.call('XRANGE', KEYS[5], '(' .. ARGV[2], '+', 'COUNT', ARGV[3]) }
+        """;
+
+    // ARGV: token, scan cursor ('0' = first page), count hint, online cutoff (unix ms).
+    // Returns the next cursor ('0' after the last page) and token, name, online (0/1) per member.
+    public const string Members = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
+        if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return { 'forbidden' } end
+        local page = redis.call('HSCAN', KEYS[4], ARGV[2], 'COUNT', ARGV[3])
+        local members = {}
+        local entries = page[2]
+        for i = 1, #entries, 2 do
+          local seen = redis.call('ZSCORE', KEYS[3], entries[i])
+          members[#members + 1] = entries[i]
+          members[#members + 1] = entries[i + 1]
+          members[#members + 1] = (seen and tonumber(seen) >= tonumber(ARGV[4])) and 1 or 0
+        end
+        return { 'ok', page[1], members }
+        """;
+
+    // ARGV: token, the new name, online cutoff (unix ms). Names are unique in a room ignoring ASCII case;
+    // the check reads every name, which only a rename does. Returns whether the member is online.
+    public const string Rename = Touch + """
+
+        local ttl = redis.call('HGET', KEYS[1], 'ttl')
+        if not ttl then return { 'missing' } end
+        if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return { 'forbidden' } end
+        local wanted = string.lower(ARGV[2])
+        local names = redis.call('HGETALL', KEYS[4])
+        for i = 1, #names, 2 do
+          if names[i] ~= ARGV[1] and string.lower(names[i + 1]) == wanted then return { 'taken' } end
+        end
+        redis.call('HSET', KEYS[4], ARGV[1], ARGV[2])
+        touch(tonumber(ttl))
+        local seen = redis.call('ZSCORE', KEYS[3], ARGV[1])
+        return { 'ok', (seen and tonumber(seen) >= tonumber(ARGV[3])) and 1 or 0 }
+        """;
+
+    // KEYS: meta, members, names, the member's typing key. ARGV: token, coalescing window (ms).
+    // Returns the member's name when this announcement goes out, 'coalesced' when one just did.
+    public const string Typing = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
+        if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return { 'forbidden' } end
+        if not redis.call('SET', KEYS[4], '1', 'PX', ARGV[2], 'NX') then return { 'coalesced' } end
+        return { 'ok', redis.call('HGET', KEYS[3], ARGV[1]) or 'anonymous' }
         """;
 }

@@ -4,7 +4,7 @@ using StackExchange.Redis;
 
 namespace CuteRooms.Api.Rooms;
 
-public enum RoomOutcome { Ok, Missing, Forbidden, Full, Replayed, KeyReused }
+public enum RoomOutcome { Ok, Missing, Forbidden, Full, Replayed, KeyReused, Plaintext, NameTaken, Coalesced }
 
 public sealed record Admission(RoomOutcome Outcome, string? DisplayName = null, bool Joined = false, RoomResponse? Room = null);
 
@@ -13,6 +13,12 @@ public sealed record StoredMessage(RoomOutcome Outcome, MessageResponse? Message
 
 public sealed record History(RoomOutcome Outcome, IReadOnlyList<MessageResponse> Messages);
 
+public sealed record Members(RoomOutcome Outcome, MembersPage? Page = null);
+
+public sealed record Renamed(RoomOutcome Outcome, MemberResponse? Member = null);
+
+public sealed record Typing(RoomOutcome Outcome, MemberTypingNotice? Notice = null);
+
 /// <summary>Every read and write of a room's Redis keys: one script call each, one round trip.</summary>
 public sealed class RoomStore(IConnectionMultiplexer redis, IOptions<RoomOptions> options, TimeProvider time)
 {
@@ -20,7 +26,7 @@ public sealed class RoomStore(IConnectionMultiplexer redis, IOptions<RoomOptions
     private RoomOptions Options => options.Value;
 
     /// <param name="idempotencyScope">The client's address and its idempotency key, when it sent one: a repeat gets the same room.</param>
-    public async Task<RoomResponse> CreateAsync(string name, int ttlSeconds, int? maxMembers, (string Address, string Key)? idempotencyScope = null)
+    public async Task<RoomResponse> CreateAsync(string name, int ttlSeconds, int? maxMembers, bool encrypted = false, (string Address, string Key)? idempotencyScope = null)
     {
         var id = RoomIds.NewId();
         if (idempotencyScope is var (address, key))
@@ -35,19 +41,19 @@ public sealed class RoomStore(IConnectionMultiplexer redis, IOptions<RoomOptions
             {
                 id = claimed;
             }
-            if (!await TryCreateAsync(id, name, ttlSeconds, maxMembers) && await GetAsync(id) is { } existing) return existing;
-            return new RoomResponse(id, name, ttlSeconds, time.GetUtcNow().AddSeconds(ttlSeconds), 0, 0, maxMembers);
+            if (!await TryCreateAsync(id, name, ttlSeconds, maxMembers, encrypted) && await GetAsync(id) is { } existing) return existing;
+            return new RoomResponse(id, name, ttlSeconds, time.GetUtcNow().AddSeconds(ttlSeconds), 0, 0, maxMembers, encrypted);
         }
 
         // 126 random bits make a collision practically impossible; the script still refuses to overwrite.
-        while (!await TryCreateAsync(id, name, ttlSeconds, maxMembers)) id = RoomIds.NewId();
+        while (!await TryCreateAsync(id, name, ttlSeconds, maxMembers, encrypted)) id = RoomIds.NewId();
         // A new room is fully known from what was written: nobody has joined yet.
-        return new RoomResponse(id, name, ttlSeconds, time.GetUtcNow().AddSeconds(ttlSeconds), 0, 0, maxMembers);
+        return new RoomResponse(id, name, ttlSeconds, time.GetUtcNow().AddSeconds(ttlSeconds), 0, 0, maxMembers, encrypted);
     }
 
-    private async Task<bool> TryCreateAsync(string id, string name, int ttlSeconds, int? maxMembers) =>
+    private async Task<bool> TryCreateAsync(string id, string name, int ttlSeconds, int? maxMembers, bool encrypted) =>
         (long)await Db.ScriptEvaluateAsync(RoomScripts.Create, Keys(id),
-            [name, time.GetUtcNow().ToUnixTimeMilliseconds(), ttlSeconds, maxMembers ?? 0]) == 1;
+            [name, time.GetUtcNow().ToUnixTimeMilliseconds(), ttlSeconds, maxMembers ?? 0, encrypted ? 1 : 0]) == 1;
 
     public async Task<bool> IsMemberAsync(string roomId, string token) =>
         await Db.SetContainsAsync(new RoomKeys(roomId).Members, token);
@@ -80,7 +86,7 @@ public sealed class RoomStore(IConnectionMultiplexer redis, IOptions<RoomOptions
         RedisKey[] scriptKeys = idempotencyKey is null ? roomKeys : [.. roomKeys, new RoomKeys(roomId).Sent(token, idempotencyKey)];
         var values = (RedisResult[])(await Db.ScriptEvaluateAsync(RoomScripts.PostMessage, scriptKeys,
             [token, text, sentAt.ToUnixTimeMilliseconds(), Options.MessageHistoryLength, authorId, (long)IdempotencyKeys.Window.TotalSeconds,
-             IdempotencyKeys.Digest(token, text)]))!;
+             IdempotencyKeys.Digest(token, text), EncryptedText.IsEnvelope(text) ? 1 : 0]))!;
         var outcome = Outcome(values[0]);
         if (outcome == RoomOutcome.Replayed)
         {
@@ -114,6 +120,43 @@ public sealed class RoomStore(IConnectionMultiplexer redis, IOptions<RoomOptions
         return new History(outcome, messages);
     }
 
+    public async Task<Members> ReadMembersAsync(string roomId, string token, string? cursor, int limit)
+    {
+        var values = (RedisResult[])(await Db.ScriptEvaluateAsync(RoomScripts.Members, Keys(roomId),
+            [token, cursor ?? "0", limit, OnlineCutoff()]))!;
+        var outcome = Outcome(values[0]);
+        if (outcome != RoomOutcome.Ok) return new Members(outcome);
+
+        var next = (string)values[1]!;
+        var entries = (RedisResult[])values[2]!;
+        var members = new List<MemberResponse>(entries.Length / 3);
+        for (var i = 0; i + 2 < entries.Length; i += 3)
+        {
+            members.Add(new MemberResponse(AuthorIds.For(roomId, (string)entries[i]!), (string)entries[i + 1]!, (long)entries[i + 2] == 1));
+        }
+        return new Members(outcome, new MembersPage(members, next == "0" ? null : next));
+    }
+
+    public async Task<Renamed> RenameAsync(string roomId, string token, string name)
+    {
+        var values = (RedisResult[])(await Db.ScriptEvaluateAsync(RoomScripts.Rename, Keys(roomId), [token, name, OnlineCutoff()]))!;
+        var outcome = Outcome(values[0]);
+        return outcome == RoomOutcome.Ok
+            ? new Renamed(outcome, new MemberResponse(AuthorIds.For(roomId, token), name, (long)values[1] == 1))
+            : new Renamed(outcome);
+    }
+
+    /// <summary>Announces that the member is typing, unless an announcement went out within <paramref name="window"/>.</summary>
+    public async Task<Typing> TypingAsync(string roomId, string token, TimeSpan window)
+    {
+        var keys = new RoomKeys(roomId);
+        var authorId = AuthorIds.For(roomId, token);
+        var values = (RedisResult[])(await Db.ScriptEvaluateAsync(RoomScripts.Typing,
+            [keys.Meta, keys.Members, keys.Names, keys.Typing(authorId)], [token, (long)window.TotalMilliseconds]))!;
+        var outcome = Outcome(values[0]);
+        return outcome == RoomOutcome.Ok ? new Typing(outcome, new MemberTypingNotice(authorId, (string)values[1]!)) : new Typing(outcome);
+    }
+
     private static string? FieldValue(RedisResult[] fields, string name)
     {
         for (var i = 0; i + 1 < fields.Length; i += 2)
@@ -123,7 +166,7 @@ public sealed class RoomStore(IConnectionMultiplexer redis, IOptions<RoomOptions
         return null;
     }
 
-    // values[offset..]: name, ttl, maxMembers, pttl, members, online
+    // values[offset..]: name, ttl, maxMembers, pttl, members, online, encrypted
     private RoomResponse ToRoom(string roomId, RedisResult[] values, int offset)
     {
         var maxMembers = (int)values[offset + 2];
@@ -135,7 +178,8 @@ public sealed class RoomStore(IConnectionMultiplexer redis, IOptions<RoomOptions
             time.GetUtcNow().AddMilliseconds(pttl),
             (long)values[offset + 4],
             (long)values[offset + 5],
-            maxMembers > 0 ? maxMembers : null);
+            maxMembers > 0 ? maxMembers : null,
+            (string?)values[offset + 6] == "1");
     }
 
     private static RoomOutcome Outcome(RedisResult status) => (string?)status switch
@@ -146,6 +190,9 @@ public sealed class RoomStore(IConnectionMultiplexer redis, IOptions<RoomOptions
         "full" => RoomOutcome.Full,
         "replayed" => RoomOutcome.Replayed,
         "reused" => RoomOutcome.KeyReused,
+        "plaintext" => RoomOutcome.Plaintext,
+        "taken" => RoomOutcome.NameTaken,
+        "coalesced" => RoomOutcome.Coalesced,
         var other => throw new InvalidOperationException($"Unexpected script status '{other}'."),
     };
 

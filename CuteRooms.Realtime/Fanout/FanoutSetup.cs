@@ -45,6 +45,7 @@ public static class FanoutSetup
                 bus.AddConsumer<MessagePostedConsumer>();
                 bus.AddConsumer<RoomDestroyedConsumer>();
                 bus.AddConsumer<PresenceChangedConsumer>();
+                bus.AddConsumer<MemberTypingConsumer>();
             },
             (context, rabbit) =>
                 // Each replica has a queue of its own, deleted with its consumer, bound by room to the
@@ -61,6 +62,7 @@ public static class FanoutSetup
                     endpoint.ConfigureConsumer<MessagePostedConsumer>(context);
                     endpoint.ConfigureConsumer<RoomDestroyedConsumer>(context);
                     endpoint.ConfigureConsumer<PresenceChangedConsumer>(context);
+                    endpoint.ConfigureConsumer<MemberTypingConsumer>(context);
                 }));
         return builder;
     }

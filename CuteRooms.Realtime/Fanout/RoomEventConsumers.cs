@@ -29,7 +29,19 @@ public sealed class PresenceChangedConsumer(RoomHub hub, RealtimeMetrics metrics
 {
     public Task Consume(ConsumeContext<PresenceChanged> context)
     {
-        metrics.EventReceived(hub.RequestPresenceRefresh(context.Message.RoomId));
+        var changed = context.Message;
+        metrics.EventReceived(changed.Changes is { Length: > 0 } changes
+            ? hub.Dispatch(changed.RoomId, new RoomSignal.MembersChanged(changes))
+            : hub.RequestPresenceRefresh(changed.RoomId));
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class MemberTypingConsumer(RoomHub hub, RealtimeMetrics metrics) : IConsumer<MemberTyping>
+{
+    public Task Consume(ConsumeContext<MemberTyping> context)
+    {
+        metrics.EventReceived(hub.Dispatch(context.Message.RoomId, new RoomSignal.Typing(context.Message.Notice)));
         return Task.CompletedTask;
     }
 }

@@ -24,6 +24,12 @@ internal sealed class RoomPump
     private readonly RealtimeOptions options;
     private int presenceRefreshScheduled;
 
+    /// <summary>Member changes not yet passed on; the next presence refresh carries them.</summary>
+    private readonly List<MemberChange> pendingChanges = [];
+
+    /// <summary>More changes than this in one refresh window make it a resync: pages read the list again.</summary>
+    private const int MaxChangesPerEvent = 100;
+
     /// <summary>The newest message of the room delivered here, read from the stream's tail; null until someone joined.</summary>
     private StreamPosition? lastDelivered;
 
@@ -94,6 +100,8 @@ internal sealed class RoomPump
         RoomSignal.DisconnectAll => End(null),
         RoomSignal.RefreshPresence => RefreshPresenceAsync(),
         RoomSignal.KeepAlive => Broadcast(SseFrame.KeepAlive),
+        RoomSignal.MembersChanged changed => MembersChanged(changed.Changes),
+        RoomSignal.Typing typing => Broadcast(SseFrame.Typing(typing.Notice)),
         _ => throw new UnreachableException(),
     };
 
@@ -244,14 +252,38 @@ internal sealed class RoomPump
         return Task.CompletedTask;
     }
 
+    private Task MembersChanged(IReadOnlyList<MemberChange> changes)
+    {
+        if (subscribers.Count == 0 || ended) return Task.CompletedTask;
+        // Past the limit only the count matters: the event says resync instead of listing them.
+        if (pendingChanges.Count <= MaxChangesPerEvent) pendingChanges.AddRange(changes);
+        RequestPresenceRefresh();
+        return Task.CompletedTask;
+    }
+
     private async Task RefreshPresenceAsync()
     {
         Volatile.Write(ref presenceRefreshScheduled, 0);
         if (subscribers.Count == 0 || ended) return;
         if (await reader.ReadPresenceAsync(RoomId) is { } presence)
         {
+            if (pendingChanges.Count > MaxChangesPerEvent) presence = presence with { Resync = true };
+            else if (pendingChanges.Count > 0) presence = presence with { Changes = Latest(pendingChanges) };
+            pendingChanges.Clear();
             await Broadcast(SseFrame.Presence(presence));
         }
+    }
+
+    /// <summary>The last change of each member, in the order they happened.</summary>
+    private static List<MemberChange> Latest(List<MemberChange> changes)
+    {
+        var latest = new Dictionary<string, MemberChange>();
+        foreach (var change in changes)
+        {
+            // A change without a name keeps the name an earlier one in the window brought.
+            latest[change.Id] = change.Name is null && latest.TryGetValue(change.Id, out var earlier) ? change with { Name = earlier.Name } : change;
+        }
+        return [.. latest.Values];
     }
 
     /// <summary>Ends every stream without a final event; each client resumes by id (here or elsewhere).</summary>

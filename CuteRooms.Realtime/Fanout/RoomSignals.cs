@@ -16,6 +16,9 @@ internal abstract record RoomSignal
     /// </summary>
     public sealed record TailSeen(string TailId, bool EventsHeldUp = false) : RoomSignal;
     public sealed record Ended(bool Destroyed) : RoomSignal;
+    /// <summary>What became of some members: passed on with the next (coalesced) presence refresh.</summary>
+    public sealed record MembersChanged(IReadOnlyList<MemberChange> Changes) : RoomSignal;
+    public sealed record Typing(MemberTypingNotice Notice) : RoomSignal;
     public sealed record RefreshPresence : RoomSignal;
     public sealed record KeepAlive : RoomSignal;
     public sealed record DisconnectAll : RoomSignal;

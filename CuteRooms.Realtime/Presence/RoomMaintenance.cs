@@ -42,10 +42,13 @@ public sealed class RoomMaintenance(RoomHub hub, RoomReader reader, IntegrationE
                     // A stream that closed after the tokens were listed took its entry out before the
                     // beat put it back: take it out again, or it would count as online until swept.
                     var departed = Array.FindAll(tokens, token => !hub.HasStream(roomId, token));
-                    var revoked = departed.Length > 0 && await reader.RevokeAsync(roomId, departed, beat.At);
+                    var revoked = departed.Length > 0 ? await reader.RevokeAsync(roomId, departed, beat.At) : [];
                     // Restored: a member with streams on two replicas closed one, which took the token
-                    // out; it is back now, and the counts others see must say so.
-                    if (beat.Swept > 0 || beat.Restored > 0 || revoked) events.PublishInBackground(new PresenceChanged(roomId));
+                    // out; it is back now, and the counts and lists others see must say so.
+                    MemberChange[] changes = [
+                        .. beat.Swept.Concat(revoked).Select(token => new MemberChange(AuthorIds.For(roomId, token), Name: null, Online: false)),
+                        .. beat.Restored.Select(token => new MemberChange(AuthorIds.For(roomId, token), Name: null, Online: true))];
+                    if (changes.Length > 0) events.PublishInBackground(new PresenceChanged(roomId, changes));
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {

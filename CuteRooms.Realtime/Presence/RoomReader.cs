@@ -11,7 +11,7 @@ public enum ConnectOutcome { Ok, Missing, Forbidden }
 /// and the room's newest message id at that moment (0-0 when none), where a stream without
 /// <c>Last-Event-ID</c> starts.
 /// </summary>
-public sealed record Connection(ConnectOutcome Outcome, bool CameOnline = false, PresenceSnapshot? Presence = null, string Tail = "0-0");
+public sealed record Connection(ConnectOutcome Outcome, bool CameOnline = false, PresenceSnapshot? Presence = null, string Tail = "0-0", string? Name = null);
 
 /// <summary>
 /// What Realtime reads and writes in Redis: membership at connect, the <c>online</c> set, and
@@ -20,7 +20,7 @@ public sealed record Connection(ConnectOutcome Outcome, bool CameOnline = false,
 /// </summary>
 public sealed class RoomReader(IConnectionMultiplexer redis, IOptions<RealtimeOptions> options, TimeProvider time)
 {
-    // KEYS: meta, members, online, messages. ARGV: token, now (ms), online cutoff (ms).
+    // KEYS: meta, members, online, messages, names. ARGV: token, now (ms), online cutoff (ms).
     private const string ConnectScript = """
         if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
         if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return { 'forbidden' } end
@@ -31,19 +31,22 @@ public sealed class RoomReader(IConnectionMultiplexer redis, IOptions<RealtimeOp
         if pttl > 0 then redis.call('PEXPIRE', KEYS[3], pttl) end
         local newest = redis.call('XREVRANGE', KEYS[4], '+', '-', 'COUNT', 1)
         return { 'ok', wasOnline and 0 or 1, redis.call('ZCOUNT', KEYS[3], ARGV[3], '+inf'), redis.call('SCARD', KEYS[2]), pttl,
-            newest[1] and newest[1][1] or '0-0' }
+            newest[1] and newest[1][1] or '0-0', redis.call('HGET', KEYS[5], ARGV[1]) or 'anonymous' }
         """;
 
     // KEYS: meta, members, online, messages, destroyed. ARGV: now (ms), online cutoff (ms), tokens of live local streams...
-    // Returns { 'gone', destroyed 0/1 } for a room that is gone, else { swept, newest message id, added }
-    // (added: live tokens that were missing, e.g. taken out when the same member's stream on another
-    // replica closed).
+    // Returns { 'gone', destroyed 0/1 } for a room that is gone, else { swept tokens, newest message id,
+    // added tokens } (added: live tokens that were missing, e.g. taken out when the same member's stream
+    // on another replica closed).
     private const string HeartbeatScript = """
         local pttl = redis.call('PTTL', KEYS[1])
         if pttl == -2 then return { 'gone', redis.call('EXISTS', KEYS[5]) } end
-        local added = 0
-        for i = 3, #ARGV do added = added + redis.call('ZADD', KEYS[3], ARGV[1], ARGV[i]) end
-        local swept = redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[2])
+        local added = {}
+        for i = 3, #ARGV do
+          if redis.call('ZADD', KEYS[3], ARGV[1], ARGV[i]) == 1 then added[#added + 1] = ARGV[i] end
+        end
+        local swept = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[2])
+        if #swept > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[2]) end
         if pttl > 0 then redis.call('PEXPIRE', KEYS[3], pttl) end
         local newest = redis.call('XREVRANGE', KEYS[4], '+', '-', 'COUNT', 1)
         return { swept, newest[1] and newest[1][1] or '', added }
@@ -62,14 +65,14 @@ public sealed class RoomReader(IConnectionMultiplexer redis, IOptions<RealtimeOp
     {
         var now = time.GetUtcNow();
         var keys = new RoomKeys(roomId);
-        var values = (RedisResult[])(await Db.ScriptEvaluateAsync(ConnectScript, [keys.Meta, keys.Members, keys.Online, keys.Messages],
+        var values = (RedisResult[])(await Db.ScriptEvaluateAsync(ConnectScript, [keys.Meta, keys.Members, keys.Online, keys.Messages, keys.Names],
             [token, now.ToUnixTimeMilliseconds(), OnlineCutoff(now)]))!;
         return (string?)values[0] switch
         {
             "missing" => new Connection(ConnectOutcome.Missing),
             "forbidden" => new Connection(ConnectOutcome.Forbidden),
             _ => new Connection(ConnectOutcome.Ok, (long)values[1] == 1,
-                new PresenceSnapshot((long)values[2], (long)values[3], ExpiresAt(now, (long)values[4])), (string)values[5]!),
+                new PresenceSnapshot((long)values[2], (long)values[3], ExpiresAt(now, (long)values[4])), (string)values[5]!, (string)values[6]!),
         };
     }
 
@@ -80,30 +83,30 @@ public sealed class RoomReader(IConnectionMultiplexer redis, IOptions<RealtimeOp
     // KEYS: online. ARGV: the beat's time (ms), tokens... Removes a token only while the beat's own
     // refresh is its newest: a stream that connected since (here or on another replica) wrote a later one.
     private const string RevokeScript = """
-        local removed = 0
+        local removed = {}
         for i = 2, #ARGV do
-            if redis.call('ZSCORE', KEYS[1], ARGV[i]) == ARGV[1] then removed = removed + redis.call('ZREM', KEYS[1], ARGV[i]) end
+            if redis.call('ZSCORE', KEYS[1], ARGV[i]) == ARGV[1] and redis.call('ZREM', KEYS[1], ARGV[i]) == 1 then removed[#removed + 1] = ARGV[i] end
         end
         return removed
         """;
 
     /// <summary>
     /// Takes out tokens a heartbeat at <paramref name="beatAt"/> refreshed although their streams here
-    /// closed meanwhile; true when any was taken out.
+    /// closed meanwhile; returns those taken out.
     /// </summary>
-    public async Task<bool> RevokeAsync(string roomId, string[] tokens, long beatAt)
+    public async Task<string[]> RevokeAsync(string roomId, string[] tokens, long beatAt)
     {
         var args = new RedisValue[tokens.Length + 1];
         args[0] = beatAt;
         for (var i = 0; i < tokens.Length; i++) args[i + 1] = tokens[i];
-        return (long)await Db.ScriptEvaluateAsync(RevokeScript, [new RoomKeys(roomId).Online], args) > 0;
+        return (string[])(await Db.ScriptEvaluateAsync(RevokeScript, [new RoomKeys(roomId).Online], args))!;
     }
 
     /// <summary>
     /// What a heartbeat found: the room gone (and whether a member destroyed it), or how many stale
     /// entries it swept, how many live tokens it had to put back, and the newest message.
     /// </summary>
-    public sealed record Heartbeat(bool Gone, bool Destroyed, long Swept, string? NewestMessageId, long Restored = 0, long At = 0);
+    public sealed record Heartbeat(bool Gone, bool Destroyed, string[] Swept, string? NewestMessageId, string[] Restored, long At = 0);
 
     /// <summary>Refreshes the live tokens and sweeps stale ones, or tells how the room ended.</summary>
     public async Task<Heartbeat> HeartbeatAsync(string roomId, IReadOnlyCollection<string> liveTokens)
@@ -117,9 +120,10 @@ public sealed class RoomReader(IConnectionMultiplexer redis, IOptions<RealtimeOp
         var keys = new RoomKeys(roomId);
         var values = (RedisResult[])(await Db.ScriptEvaluateAsync(HeartbeatScript,
             [keys.Meta, keys.Members, keys.Online, keys.Messages, keys.Destroyed], args))!;
-        if ((string?)values[0] == "gone") return new Heartbeat(Gone: true, Destroyed: (long)values[1] == 1, 0, null);
+        if (values[0].Resp2Type == ResultType.BulkString && (string?)values[0] == "gone")
+            return new Heartbeat(Gone: true, Destroyed: (long)values[1] == 1, [], null, []);
         var newest = (string?)values[1];
-        return new Heartbeat(Gone: false, Destroyed: false, (long)values[0], string.IsNullOrEmpty(newest) ? null : newest, (long)values[2], (long)args[0]);
+        return new Heartbeat(Gone: false, Destroyed: false, (string[])values[0]!, string.IsNullOrEmpty(newest) ? null : newest, (string[])values[2]!, (long)args[0]);
     }
 
     public async Task<PresenceSnapshot?> ReadPresenceAsync(string roomId)

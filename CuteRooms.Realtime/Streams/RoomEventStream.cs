@@ -53,7 +53,7 @@ public sealed class RoomEventStream(
             body.Write(SseFrame.Presence(connection.Presence!).Bytes.Span);
             if (!await FlushWithinLagAsync(body, http, socket)) return;
 
-            if (connection.CameOnline) events.PublishInBackground(new PresenceChanged(subscriber.RoomId));
+            if (connection.CameOnline) events.PublishInBackground(new PresenceChanged(subscriber.RoomId, [new MemberChange(AuthorId, connection.Name, Online: true)]));
 
             var position = resumeAfter is null ? connection.Tail : await ReplayAsync(body, resumeAfter, http, socket);
             if (position is null) return; // the replay did not go out within the lag bound
@@ -73,6 +73,8 @@ public sealed class RoomEventStream(
             metrics.Disconnected();
         }
     }
+
+    private string AuthorId => AuthorIds.For(subscriber.RoomId, subscriber.Token);
 
     /// <summary>The suggested reconnection delay, spread so a stopped replica's streams do not all return at once.</summary>
     private TimeSpan ReconnectDelay() => options.ReconnectDelay + options.ReconnectJitter * Random.Shared.NextDouble();
@@ -156,7 +158,7 @@ public sealed class RoomEventStream(
         try
         {
             if (await reader.DisconnectAsync(subscriber.RoomId, subscriber.Token))
-                await events.PublishAsync(new PresenceChanged(subscriber.RoomId));
+                await events.PublishAsync(new PresenceChanged(subscriber.RoomId, [new MemberChange(AuthorId, Name: null, Online: false)]));
         }
         catch (Exception)
         {

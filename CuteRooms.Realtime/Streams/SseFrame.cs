@@ -11,7 +11,10 @@ namespace CuteRooms.Realtime.Streams;
 /// </summary>
 public sealed class SseFrame
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull, // a presence without changes says nothing of them
+    };
 
     private SseFrame(byte[] bytes, string? id, StreamPosition position)
     {
@@ -35,6 +38,9 @@ public sealed class SseFrame
 
     public static SseFrame Presence(PresenceSnapshot presence) =>
         new(Format(RoomEventTypes.Presence, null, JsonSerializer.SerializeToUtf8Bytes(presence, Json)), null, default);
+
+    public static SseFrame Typing(MemberTypingNotice typing) =>
+        new(Format(RoomEventTypes.Typing, null, JsonSerializer.SerializeToUtf8Bytes(typing, Json)), null, default);
 
     public static SseFrame Destroyed { get; } = new(Format(RoomEventTypes.Destroyed, null, "{}"u8), null, default);
 

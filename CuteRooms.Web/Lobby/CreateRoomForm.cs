@@ -19,6 +19,9 @@ public sealed class CreateRoomForm
     [Range(2, 100_000, ErrorMessage = "Between 2 and 100000, or empty for unlimited.")]
     public int? MaxMembers { get; set; }
 
+    /// <summary>End-to-end encrypted: the lobby's script puts a fresh key in the room link's fragment.</summary>
+    public bool Encrypted { get; set; }
+
     /// <summary>How long a room lives after its last activity.</summary>
     public static IReadOnlyList<Lifetime> Lifetimes { get; } =
     [

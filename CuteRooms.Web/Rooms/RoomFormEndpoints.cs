@@ -21,6 +21,7 @@ public static class RoomFormEndpoints
         var room = app.MapGroup("/room/{id}").AddEndpointFilter(RequireAntiforgeryToken);
         room.MapPost("/messages", PostMessageAsync);
         room.MapPost("/destroy", DestroyAsync);
+        room.MapPost("/name", RenameAsync);
         return app;
     }
 
@@ -36,6 +37,22 @@ public static class RoomFormEndpoints
         return posted.Status == HttpStatusCode.NotFound
             ? ToLobby(LobbyNotices.RoomNotFound)
             : BackToRoom(id, RoomProblems.CodeOf(posted.Problem));
+    }
+
+    internal static async Task<RedirectHttpResult> RenameAsync(
+        string id, [FromForm] string? name, HttpRequest request, CuteRoomsApiClient api, CancellationToken cancellationToken)
+    {
+        if (AuthCookie.TokenFrom(request) is not { } token) return BackToRoom(id, RoomProblems.NotAdmitted);
+
+        var renamed = await api.RenameAsync(id, token, name ?? "", cancellationToken);
+        if (renamed.IsSuccess) return BackToRoom(id, problem: null);
+        return renamed.Status switch
+        {
+            HttpStatusCode.NotFound => ToLobby(LobbyNotices.RoomNotFound),
+            HttpStatusCode.Conflict => BackToRoom(id, RoomProblems.NameTaken),
+            HttpStatusCode.BadRequest => BackToRoom(id, RoomProblems.NameInvalid),
+            _ => BackToRoom(id, RoomProblems.CodeOf(renamed.Problem)),
+        };
     }
 
     internal static async Task<RedirectHttpResult> DestroyAsync(

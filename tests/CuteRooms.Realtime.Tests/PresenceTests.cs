@@ -43,6 +43,50 @@ public sealed class PresenceTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task Presence_events_name_the_member_who_joined_came_online_and_left_and_never_list_the_room()
+    {
+        var room = await system.Api.CreateRoomAsync();
+        var observerToken = await system.Api.AdmitAsync(room.Id);
+        await using var observer = await SseSubscription.OpenAsync(system.Replica(0), room.Id, observerToken);
+        await EventsFlowAsync(room.Id, observerToken, observer);
+        var visitorToken = await system.Api.AdmitAsync(room.Id);
+        var visitor = AuthorIds.For(room.Id, visitorToken);
+
+        var joined = await observer.PresenceAsync(p => p.Changes?.Any(c => c.Id == visitor) == true, TimeSpan.FromSeconds(5));
+        var stream = await SseSubscription.OpenAsync(system.Replica(1), room.Id, visitorToken);
+        var cameOnline = await observer.PresenceAsync(p => p.Changes?.Any(c => c.Id == visitor && c.Online) == true, TimeSpan.FromSeconds(5));
+        await stream.DisposeAsync();
+        var left = await observer.PresenceAsync(p => p.Changes?.Any(c => c.Id == visitor && !c.Online) == true, TimeSpan.FromSeconds(5));
+
+        Assert.False(joined!.Changes!.Single(c => c.Id == visitor).Online);
+        Assert.NotNull(joined.Changes!.Single(c => c.Id == visitor).Name);
+        Assert.NotNull(cameOnline);
+        Assert.NotNull(left);
+        Assert.All(new[] { joined, cameOnline!, left! }, p => Assert.DoesNotContain(p.Changes!, c => c.Id == AuthorIds.For(room.Id, observerToken)));
+    }
+
+    [Fact]
+    public async Task A_typing_announcement_reaches_the_room_as_a_typing_event_without_text()
+    {
+        var room = await system.Api.CreateRoomAsync();
+        var observerToken = await system.Api.AdmitAsync(room.Id);
+        var typistToken = await system.Api.AdmitAsync(room.Id);
+        await using var observer = await SseSubscription.OpenAsync(system.Replica(1), room.Id, observerToken);
+        await EventsFlowAsync(room.Id, observerToken, observer);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/rooms/{room.Id}/typing");
+        request.Headers.Add("Cookie", $"{AuthCookie.Name}={typistToken}");
+        using var accepted = await system.Api.SendAsync(request);
+
+        var typing = await observer.NextAsync(RoomEventTypes.Typing);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.NotNull(typing);
+        var notice = System.Text.Json.JsonSerializer.Deserialize<MemberTypingNotice>(typing.Value.Data, System.Text.Json.JsonSerializerOptions.Web)!;
+        Assert.Equal(AuthorIds.For(room.Id, typistToken), notice.Id);
+        Assert.False(string.IsNullOrEmpty(notice.Name));
+    }
+
+    [Fact]
     public async Task Joined_rises_when_someone_is_admitted()
     {
         var room = await system.Api.CreateRoomAsync();
@@ -91,5 +135,15 @@ public sealed class PresenceTests(SystemFixture system)
         while (DateTime.UtcNow < until && await observer.PresenceAsync(_ => true, until - DateTime.UtcNow) is { } presence) last = presence;
         Assert.Equal(2, last?.Online);
         Assert.Equal(2, (await system.Api.GetRoomAsync(room.Id)).Online);
+    }
+
+    /// <summary>
+    /// Waits until the room's events reach the subscriber's replica (it binds the room when the first
+    /// stream joins): a message posted now arrives. Events published before that were not for it.
+    /// </summary>
+    private async Task EventsFlowAsync(string roomId, string token, SseSubscription subscriber)
+    {
+        var probe = await system.Api.PostAsync(roomId, token, "probe");
+        Assert.Equal(probe.Id, (await subscriber.MessagesAsync(1)).Single().Id);
     }
 }

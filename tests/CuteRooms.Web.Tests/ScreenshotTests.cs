@@ -40,6 +40,45 @@ public sealed class ScreenshotTests(SystemFixture system)
             Assert.True(new FileInfo(Path.Combine(folder.FullName, name)).Length > 10_000, name);
     }
 
+    [Fact]
+    public async Task A_room_with_its_member_list_and_a_private_room_are_captured()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(Repository.Root().FullName, "docs", "screenshots"));
+        await using var alice = await Visitor.ArriveAsync(system);
+        await using var bob = await Visitor.ArriveAsync(system);
+        await using var carol = await Visitor.ArriveAsync(system);
+
+        var link = await alice.CreateRoomAsync("Book club");
+        await bob.OpenAsync(link);
+        await carol.OpenAsync(link);
+        await bob.WaitUntilLiveAsync();
+        await carol.WaitUntilLiveAsync();
+        await bob.RenameAsync("Bob");
+        await alice.SendAsync("Chapter three tonight?");
+        await Expect(alice.Member("Bob")).ToBeVisibleAsync();
+        await carol.Page.CloseAsync(); // away: joined, not connected
+        await Expect(alice.Online).ToHaveTextAsync("2", new() { Timeout = 5_000 });
+        await bob.Page.GetByRole(AriaRole.Textbox, new() { Name = "Message" }).PressSequentiallyAsync("Sure");
+        await Expect(alice.TypingIndicator).ToHaveTextAsync("Bob is typing…");
+        await CaptureAsync(alice.Page, BrowserSettings.Desktop, Path.Combine(folder.FullName, "members-desktop.png"));
+
+        var secret = await alice.CreateRoomAsync("Surprise party", privateRoom: true);
+        await bob.OpenAsync(secret);
+        await bob.WaitUntilLiveAsync();
+        await alice.SendAsync("Saturday, 8pm. Don't tell Dana!");
+        await bob.SendAsync("My lips are sealed.");
+        await Expect(alice.Message("My lips are sealed")).ToBeVisibleAsync();
+        await CaptureAsync(alice.Page, BrowserSettings.Desktop, Path.Combine(folder.FullName, "private-room-desktop.png"));
+
+        await using var dana = await Visitor.ArriveAsync(system);
+        await dana.OpenAsync(secret[..secret.IndexOf('#')]);
+        await Expect(dana.EncryptionNotice).ToContainTextAsync("cannot be read");
+        await CaptureAsync(dana.Page, BrowserSettings.Desktop, Path.Combine(folder.FullName, "private-room-without-key.png"));
+
+        foreach (var name in new[] { "members-desktop.png", "private-room-desktop.png", "private-room-without-key.png" })
+            Assert.True(new FileInfo(Path.Combine(folder.FullName, name)).Length > 10_000, name);
+    }
+
     private static async Task CaptureAsync(IPage page, ViewportSize size, string path)
     {
         await page.SetViewportSizeAsync(size.Width, size.Height);

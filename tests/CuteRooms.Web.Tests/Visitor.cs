@@ -63,10 +63,12 @@ public sealed partial class Visitor : IAsyncDisposable
     // --- lobby ------------------------------------------------------------------------------------
 
     /// <summary>Creates a room through the lobby's form and returns its link (the visitor is then in it).</summary>
-    public async Task<string> CreateRoomAsync(string name = "Tea & biscuits")
+    /// <param name="privateRoom">End-to-end encrypted: the link then ends in the key's fragment.</param>
+    public async Task<string> CreateRoomAsync(string name = "Tea & biscuits", bool privateRoom = false)
     {
         await Page.GotoAsync("/");
         await Page.GetByLabel("Name").FillAsync(name);
+        if (privateRoom) await Page.GetByLabel("Private").CheckAsync();
         // The form's answer is checked on its own, so a failure says what the lobby answered.
         var answer = await Page.RunAndWaitForResponseAsync(
             () => Page.GetByRole(AriaRole.Button, new() { Name = "Create room" }).ClickAsync(),
@@ -76,7 +78,7 @@ public sealed partial class Visitor : IAsyncDisposable
         {
             // Polls the page's address: WaitForURL also waits for a navigation event, which can have
             // come and gone (the redirect's page committed) before it is called, and then waits in vain.
-            await Expect(Page).ToHaveURLAsync(RoomUrl());
+            await Expect(Page).ToHaveURLAsync(privateRoom ? PrivateRoomUrl() : RoomUrl());
         }
         catch (PlaywrightException exception)
         {
@@ -100,6 +102,27 @@ public sealed partial class Visitor : IAsyncDisposable
     public ILocator Message(string text) => Messages.Filter(new() { Has = Page.Locator("[data-text]", new() { HasTextString = text }) });
 
     public ILocator Online => Page.Locator("#online-count");
+
+    /// <summary>The room's member list: one item per member, <c>data-online</c> on those connected now.</summary>
+    public ILocator Members => Page.Locator("#member-list > li");
+
+    public ILocator Member(string name) => Members.Filter(new() { Has = Page.Locator("[data-member-name]", new() { HasTextRegex = new Regex($"^{Regex.Escape(name)}$") }) });
+
+    /// <summary>The names in the member list, in its order.</summary>
+    public async Task<IReadOnlyList<string>> MemberNamesAsync() => await Page.Locator("#member-list [data-member-name]").AllTextContentsAsync();
+
+    /// <summary>This visitor's own name in the room, as the composer shows it.</summary>
+    public async Task<string> OwnNameAsync() => (await Page.Locator("#own-name").TextContentAsync())!.Trim();
+
+    public async Task RenameAsync(string name)
+    {
+        await Page.GetByLabel("Your name").FillAsync(name);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Rename" }).ClickAsync();
+    }
+
+    public ILocator TypingIndicator => Page.Locator("#typing");
+
+    public ILocator EncryptionNotice => Page.Locator("#encryption-notice");
 
     public ILocator Connection => Page.Locator("#connection");
 
@@ -143,8 +166,13 @@ public sealed partial class Visitor : IAsyncDisposable
 
     public static Regex RoomUrl() => RoomUrlPattern();
 
+    public static Regex PrivateRoomUrl() => PrivateRoomUrlPattern();
+
     [GeneratedRegex(@"/room/[A-Za-z0-9_-]{21}$")]
     private static partial Regex RoomUrlPattern();
+
+    [GeneratedRegex(@"/room/[A-Za-z0-9_-]{21}#k=[A-Za-z0-9_-]{43}$")]
+    private static partial Regex PrivateRoomUrlPattern();
 
     public async ValueTask DisposeAsync() => await Context.DisposeAsync();
 }

@@ -1,11 +1,14 @@
 // The live parts of the room page: the SSE stream, posting without reload, the countdown, the
-// counts and the destroy confirmation. The page is complete without this module; it only adds.
-// Message text is only ever set with textContent, never parsed as HTML.
+// counts, the member list, renaming, typing indicators, a private room's encryption and the destroy
+// confirmation. The page is complete without this module (but for private rooms); it only adds.
+// Message text and names are only ever set with textContent, never parsed as HTML.
+
+import { roomKeyFromFragment, encrypt, decrypt } from "./room-crypto.js";
 
 const root = document.getElementById("room");
-if (root) start(root);
+if (root) start(root, root.dataset.encrypted === "true" ? await roomKeyFromFragment(location.hash) : null);
 
-function start(root) {
+function start(root, roomKey) {
   const roomId = root.dataset.roomId;
   const authorId = root.dataset.authorId;
   const ttlSeconds = Number(root.dataset.ttlSeconds);
@@ -28,9 +31,49 @@ function start(root) {
     copyStatus: document.getElementById("copy-status"),
     destroyForm: document.getElementById("destroy-form"),
     destroyDialog: document.getElementById("destroy-dialog"),
+    composerControls: document.getElementById("composer-controls"),
+    encryption: document.getElementById("encryption-notice"),
+    memberList: document.getElementById("member-list"),
+    memberTemplate: document.getElementById("member-template"),
+    renameForm: document.getElementById("rename-form"),
+    renameInput: document.getElementById("rename-input"),
+    renameProblem: document.getElementById("rename-problem"),
+    ownName: document.getElementById("own-name"),
+    typing: document.getElementById("typing"),
   };
 
   for (const hidden of root.querySelectorAll("[data-js-only]")) hidden.hidden = false;
+
+  // --- a private room's key -------------------------------------------------------------------
+
+  const encrypted = root.dataset.encrypted === "true";
+  const readable = !encrypted || roomKey !== null;
+  if (encrypted) {
+    if (readable) {
+      el.composerControls.disabled = false;
+      el.encryption.textContent = "End-to-end encrypted: only people with the full link can read this room.";
+    } else {
+      // Opened without the fragment (or with a broken one): nothing here can be read, nor sent.
+      el.encryption.dataset.state = "unreadable";
+      el.encryption.setAttribute("role", "alert");
+      el.encryption.textContent = "This room is end-to-end encrypted and cannot be read without its full link (the part after #). Ask whoever shared it for the whole link.";
+    }
+  }
+
+  /** Shows a message's text: a private room's is decrypted first (or stays a placeholder). */
+  async function showText(node, text) {
+    if (!encrypted) { node.textContent = text; return; }
+    node.dataset.ciphertext = text;
+    const plain = roomKey ? await decrypt(roomKey, text) : null;
+    if (plain === null) {
+      node.textContent = roomKey ? "(this message was not sealed with this room's key)" : "(encrypted message)";
+      node.dataset.encrypted = "";
+    } else {
+      node.textContent = plain;
+      delete node.dataset.encrypted;
+    }
+  }
+  if (encrypted) el.list.querySelectorAll("[data-ciphertext]").forEach((node) => showText(node, node.dataset.ciphertext));
 
   // --- messages -------------------------------------------------------------------------------
 
@@ -68,7 +111,8 @@ function start(root) {
     item.dataset.id = message.id;
     if (message.authorId === authorId) item.dataset.own = "";
     item.querySelector("[data-author]").textContent = message.author;
-    item.querySelector("[data-text]").textContent = message.text;
+    showText(item.querySelector("[data-text]"), message.text);
+    typingStopped(message.authorId);
     const time = item.querySelector("time[data-sent-at]");
     time.dateTime = message.sentAt;
     localizeTime(time);
@@ -119,6 +163,7 @@ function start(root) {
   let retryTimer = 0;
   let retryDelay = 1000; // doubles per failed attempt, up to 16 s
   let ended = false;
+  let opened = 0;
 
   function connect() {
     if (ended) return;
@@ -127,7 +172,13 @@ function start(root) {
     const stream = new EventSource(`/realtime/rooms/${encodeURIComponent(roomId)}/events?lastEventId=${encodeURIComponent(lastEventId)}`);
     source = stream;
 
-    stream.onopen = () => { retryDelay = 1000; setState("live"); };
+    stream.onopen = () => {
+      retryDelay = 1000;
+      setState("live");
+      applyMemberChange({ id: authorId, name: null, online: true }); // this page is the reason
+      // Changes missed while not connected: the list is read again (the first open too, cheaply).
+      if (opened++ > 0) reloadMembers(500);
+    };
     stream.onerror = () => {
       if (ended || source !== stream) return;
       if (stream.readyState === EventSource.CONNECTING) { setState("reconnecting"); return; } // it retries itself, sending Last-Event-ID
@@ -150,6 +201,13 @@ function start(root) {
       if (presence.online != null) el.online.textContent = presence.online;
       if (presence.members != null) el.members.textContent = presence.members;
       if (presence.expiresAt) setExpiry(new Date(presence.expiresAt));
+      if (presence.resync) reloadMembers(2000);
+      else for (const change of presence.changes ?? []) applyMemberChange(change);
+      checkMemberCount(presence.online, presence.members);
+    });
+    stream.addEventListener("typing", (event) => {
+      const typing = parse(event.data);
+      if (typing?.id && typing.id !== authorId) typingStarted(typing);
     });
     stream.addEventListener("destroyed", () => end("room-destroyed", "This room was destroyed."));
     stream.addEventListener("expired", () => end("room-expired", "This room self-destructed."));
@@ -218,9 +276,10 @@ function start(root) {
     el.text.value = "";
     updateCounter();
     el.text.focus();
-    const key = unsent?.text === text ? unsent.key : newKey();
+    // A retry sends the very same envelope: a fresh nonce would make it other text for its key.
+    const retry = unsent?.text === text ? unsent : null;
     unsent = null;
-    outbox = outbox.then(() => send(text, key));
+    outbox = outbox.then(async () => send(text, retry?.key ?? newKey(), retry?.body ?? (encrypted ? await encrypt(roomKey, text) : text)));
   });
 
   // crypto.randomUUID needs a secure context; getRandomValues works on plain http too.
@@ -229,14 +288,20 @@ function start(root) {
     return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
   }
 
-  async function send(text, key) {
+  async function send(text, key, body) {
     if (ended) return;
     let problem = "";
+    if (body.length > maxLength) {
+      // Encryption makes a message about a third longer; the limit is the server's, on what it stores.
+      showProblem(`Encrypted, this message is ${body.length} characters; at most ${maxLength} fit. Please shorten it.`);
+      if (!el.text.value) { el.text.value = text; updateCounter(); }
+      return;
+    }
     try {
       const response = await fetch(`${api}/messages`, {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json", "Idempotency-Key": key },
-        body: JSON.stringify({ text }),
+        body: JSON.stringify({ text: body }),
       });
       if (response.ok) {
         addMessage(await response.json());
@@ -250,19 +315,22 @@ function start(root) {
       problem = "You seem to be offline; your message was not sent.";
     }
     showProblem(problem);
-    unsent = { text, key };
+    unsent = { text, key, body };
     if (!el.text.value) { el.text.value = text; updateCounter(); }
   }
 
   // --- copy link and destroy ------------------------------------------------------------------
 
+  // A private room's link is only whole with its key: the fragment this page was opened with.
+  const shareUrl = () => el.copy.dataset.url + (encrypted && readable ? location.hash : "");
+
   el.copy.addEventListener("click", async () => {
     try {
-      await navigator.clipboard.writeText(el.copy.dataset.url);
+      await navigator.clipboard.writeText(shareUrl());
       el.copy.textContent = "Copied!";
       el.copyStatus.textContent = "Link copied to the clipboard.";
     } catch {
-      prompt("Copy this link:", el.copy.dataset.url);
+      prompt("Copy this link:", shareUrl());
     }
     setTimeout(() => { el.copy.textContent = "Copy link"; }, 2000);
   });
@@ -280,5 +348,136 @@ function start(root) {
     source?.close();
     el.destroyForm.dataset.confirmed = "true";
     el.destroyForm.requestSubmit();
+  });
+
+  // --- members --------------------------------------------------------------------------------
+
+  // id -> { name, online }: the rendered list first, then the changes presence events carry.
+  const members = new Map([...el.memberList.children].map((item) => [item.dataset.memberId, {
+    name: item.querySelector("[data-member-name]").textContent,
+    online: item.dataset.online !== undefined,
+  }]));
+  // Only a whole list can be checked against the counts (a large room's page shows some of it).
+  let listIsWhole = !document.getElementById("members-more");
+
+  function applyMemberChange(change) {
+    if (!change?.id) return;
+    const known = members.get(change.id);
+    const name = change.name ?? known?.name ?? (change.id === authorId ? el.ownName.textContent : "…");
+    members.set(change.id, { name, online: change.online });
+    if (change.id === authorId && change.name) showOwnName(change.name);
+    if (!change.online) typingStopped(change.id);
+    renderMembers();
+  }
+
+  const byName = new Intl.Collator(undefined, { sensitivity: "base" });
+  function renderMembers() {
+    const ordered = [...members].sort(([, a], [, b]) => (b.online - a.online) || byName.compare(a.name, b.name));
+    const items = ordered.slice(0, 200).map(([id, member]) => {
+      const item = el.memberTemplate.content.firstElementChild.cloneNode(true);
+      item.dataset.memberId = id;
+      item.toggleAttribute("data-online", member.online);
+      item.toggleAttribute("data-own", id === authorId);
+      item.querySelector("[data-member-name]").textContent = member.name;
+      item.querySelector("[data-member-state]").textContent = member.online ? "online" : "away";
+      return item;
+    });
+    el.memberList.replaceChildren(...items);
+  }
+
+  let reloadTimer = 0;
+  /** Reads the list again, soon (spread over up to `spread` ms, so a whole room does not ask at once). */
+  function reloadMembers(spread) {
+    if (reloadTimer) return; // one is on its way
+    reloadTimer = setTimeout(async () => {
+      reloadTimer = 0;
+      try {
+        const response = await fetch(`${api}/members?limit=200`, { headers: { Accept: "application/json" } });
+        if (!response.ok) return;
+        const page = await response.json();
+        members.clear();
+        for (const member of page.members) members.set(member.id, { name: member.name, online: member.online });
+        listIsWhole = !page.next;
+        renderMembers();
+      } catch { /* offline: the next open reads it again */ }
+    }, Math.random() * spread);
+  }
+
+  // Changes travel as events, which may arrive out of order or (before this replica was bound to
+  // the room) not at all: when the list disagrees with the server's own counts, it is read again.
+  function checkMemberCount(online, joined) {
+    if (!listIsWhole || online == null) return;
+    const listed = [...members.values()].filter((member) => member.online).length;
+    if (listed !== online || (joined != null && members.size !== joined)) reloadMembers(1500);
+  }
+
+  function showOwnName(name) {
+    el.ownName.textContent = name;
+    if (document.activeElement !== el.renameInput) el.renameInput.value = name;
+  }
+
+  el.renameForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const name = el.renameInput.value.trim();
+    if (!name) return;
+    el.renameProblem.textContent = "";
+    try {
+      const response = await fetch(`${api}/members/me`, {
+        method: "PATCH",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ name }),
+      });
+      if (response.ok) {
+        const member = await response.json();
+        applyMemberChange(member);
+        el.renameInput.blur();
+        return;
+      }
+      if (response.status === 404) { end("room-not-found", "This room is gone."); return; }
+      const details = await response.json().catch(() => null);
+      el.renameProblem.textContent = details?.detail ?? "That name didn't work; try another.";
+    } catch {
+      el.renameProblem.textContent = "You seem to be offline.";
+    }
+  });
+
+  // --- typing ---------------------------------------------------------------------------------
+
+  // Others' typing: id -> { name, until }. An announcement shows for 4 s; the sender repeats it
+  // every 2 s while keys are pressed, so it is gone within 5 s of the last one.
+  const typers = new Map();
+  const typingShownFor = 4000;
+  let typingTimer = 0;
+
+  function typingStarted(typing) {
+    typers.set(typing.id, { name: typing.name, until: Date.now() + typingShownFor });
+    renderTyping();
+  }
+
+  function typingStopped(id) {
+    if (typers.delete(id)) renderTyping();
+  }
+
+  function renderTyping() {
+    clearTimeout(typingTimer);
+    const now = Date.now();
+    for (const [id, typer] of typers) if (typer.until <= now) typers.delete(id);
+    const names = [...typers.values()].map((typer) => typer.name);
+    el.typing.textContent =
+      names.length === 0 ? "" :
+      names.length === 1 ? `${names[0]} is typing…` :
+      names.length === 2 ? `${names[0]} and ${names[1]} are typing…` :
+      "Several people are typing…";
+    if (typers.size > 0) typingTimer = setTimeout(renderTyping, Math.min(...[...typers.values()].map((typer) => typer.until)) - now + 50);
+  }
+
+  // Ours: at most one announcement every 2 s while typing; never what is typed.
+  let lastTypingSent = 0;
+  el.text.addEventListener("input", () => {
+    if (!readable || ended || !el.text.value.trim()) return;
+    const now = Date.now();
+    if (now - lastTypingSent < 2000) return;
+    lastTypingSent = now;
+    fetch(`${api}/typing`, { method: "POST", headers: { Accept: "application/json" } }).catch(() => {});
   });
 }
