@@ -30,9 +30,21 @@ public static class DisplayNames
 {
     public const int MaxLength = 40;
 
-    /// <summary>Why <paramref name="name"/> (trimmed) is refused, or null when it is fine.</summary>
-    public static string? Problem(string name) =>
-        name.Length is 0 or > MaxLength ? $"Between 1 and {MaxLength} characters after trimming." : TextRules.Problem(name, multiline: false);
+    /// <summary>
+    /// Why <paramref name="name"/> (trimmed) is refused, or null when it is fine. Invisible format
+    /// characters (zero-width, bidi controls) are refused too: a name that looks like another's would
+    /// pass the room's uniqueness check with one of them. Names render isolated anyway.
+    /// </summary>
+    public static string? Problem(string name)
+    {
+        if (name.Length is 0 or > MaxLength) return $"Between 1 and {MaxLength} characters after trimming.";
+        foreach (var character in name)
+        {
+            if (char.GetUnicodeCategory(character) == System.Globalization.UnicodeCategory.Format)
+                return $"Invisible formatting characters (here U+{(int)character:X4}) are not allowed in names.";
+        }
+        return TextRules.Problem(name, multiline: false);
+    }
 }
 
 /// <summary>

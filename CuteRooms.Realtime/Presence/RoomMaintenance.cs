@@ -47,7 +47,8 @@ public sealed class RoomMaintenance(RoomHub hub, RoomReader reader, IntegrationE
                     // out; it is back now, and the counts and lists others see must say so.
                     MemberChange[] changes = [
                         .. beat.Swept.Concat(revoked).Select(token => new MemberChange(AuthorIds.For(roomId, token), Name: null, Online: false)),
-                        .. beat.Restored.Select(token => new MemberChange(AuthorIds.For(roomId, token), Name: null, Online: true))];
+                        // A token the beat put back and then revoked is one that left: not restored.
+                        .. beat.Restored.Except(revoked).Select(token => new MemberChange(AuthorIds.For(roomId, token), Name: null, Online: true))];
                     if (changes.Length > 0) events.PublishInBackground(new PresenceChanged(roomId, changes));
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)

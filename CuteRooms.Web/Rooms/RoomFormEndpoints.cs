@@ -51,6 +51,7 @@ public static class RoomFormEndpoints
             HttpStatusCode.NotFound => ToLobby(LobbyNotices.RoomNotFound),
             HttpStatusCode.Conflict => BackToRoom(id, RoomProblems.NameTaken),
             HttpStatusCode.BadRequest => BackToRoom(id, RoomProblems.NameInvalid),
+            HttpStatusCode.TooManyRequests => BackToRoom(id, RoomProblems.RenamingTooOften),
             _ => BackToRoom(id, RoomProblems.CodeOf(renamed.Problem)),
         };
     }

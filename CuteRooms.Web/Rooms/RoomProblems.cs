@@ -15,7 +15,7 @@ public static class RoomProblems
     public const string Unexpected = "unexpected";
     public const string NameTaken = "name-taken";
     public const string NameInvalid = "name-invalid";
-    public const string EncryptedRoom = "encrypted-room";
+    public const string RenamingTooOften = "renaming-too-often";
 
     private static readonly Dictionary<string, string> Texts = new(StringComparer.Ordinal)
     {
@@ -24,8 +24,8 @@ public static class RoomProblems
         [NotAdmitted] = "Your browser was not admitted to this room yet; it is now, so please try again.",
         [Unexpected] = "That didn't work; please try again.",
         [NameTaken] = "Someone in this room already goes by that name.",
-        [NameInvalid] = "A name needs 1 to 40 characters, without control characters.",
-        [EncryptedRoom] = "This room is end-to-end encrypted: messages can only be sent with JavaScript and the room's full link.",
+        [NameInvalid] = "A name needs 1 to 40 characters, without control or invisible characters.",
+        [RenamingTooOften] = "You're renaming faster than the room allows; wait a moment.",
     };
 
     public static string? TextOf(string? code) => code is not null && Texts.TryGetValue(code, out var text) ? text : null;

@@ -99,6 +99,7 @@ public sealed class MemberTests(ApiFixture api)
     [InlineData("   ")]
     [InlineData("a name that is far too long to fit in the list")]
     [InlineData("tab\there")]
+    [InlineData("Ada\u200B")]
     public async Task A_name_outside_the_text_rules_is_validation_failed(string name)
     {
         var room = await api.CreateRoomAsync();

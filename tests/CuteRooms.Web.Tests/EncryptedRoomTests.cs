@@ -84,6 +84,30 @@ public sealed class EncryptedRoomTests(SystemFixture system)
         await Expect(alice.Message(Secrets[0]).Locator("[data-text]")).Not.ToHaveAttributeAsync("data-encrypted", "");
     }
 
+    [Fact]
+    public async Task A_message_the_server_passes_off_as_another_members_does_not_open()
+    {
+        await using var alice = await Visitor.ArriveAsync(system);
+        var link = await alice.CreateRoomAsync("Secret garden", privateRoom: true);
+        await alice.SendAsync(Secrets[0]);
+        await Expect(alice.Message(Secrets[0])).ToBeVisibleAsync();
+
+        // A server that copies Alice's envelope under another author's name and id.
+        var messages = new RoomKeys(RoomIdOf(link)).Messages;
+        await using (var redis = await ConnectionMultiplexer.ConnectAsync(TestSystem.RedisConnectionString))
+        {
+            var original = (await redis.GetDatabase().StreamRangeAsync(messages)).Single();
+            await redis.GetDatabase().StreamAddAsync(messages, [
+                new(MessageFields.Author, "mallory"), new(MessageFields.AuthorId, "forgedAuthorId"),
+                new(MessageFields.Text, original[MessageFields.Text]), new(MessageFields.SentAt, original[MessageFields.SentAt])]);
+        }
+        await alice.Page.ReloadAsync();
+
+        await Expect(alice.Messages).ToHaveCountAsync(2);
+        await Expect(alice.Message(Secrets[0])).ToHaveCountAsync(1);
+        await Expect(alice.Messages.Nth(1).Locator("[data-text]")).ToHaveTextAsync("(this message could not be opened: it was not sealed by its author in this room)");
+    }
+
     private static bool ContainsASecret(string text) => Secrets.Any(secret => text.Contains(secret, StringComparison.OrdinalIgnoreCase));
 
     private static string RoomIdOf(string link) => new Uri(link).AbsolutePath.Split('/')[^1];

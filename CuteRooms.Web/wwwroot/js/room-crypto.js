@@ -1,6 +1,8 @@
 // End-to-end encryption of a private room's messages with Web Crypto: AES-GCM with a 256-bit key that
 // lives only in the link's fragment (#k=…), a fresh 96-bit nonce per message. The server stores and
 // forwards only the envelope "e2e1.<nonce>.<ciphertext>" (base64url), and checks nothing but its shape.
+// The room and the author's public id are authenticated with it (AES-GCM's additional data): the
+// server cannot show one member's message as another's, nor move it to another room.
 
 const prefix = "e2e1.";
 
@@ -28,19 +30,23 @@ export async function roomKeyFromFragment(hash) {
   }
 }
 
-export async function encrypt(key, text) {
+const context = (roomId, authorId) => new TextEncoder().encode(`${roomId}\n${authorId}`);
+
+export async function encrypt(key, text, roomId, authorId) {
   const nonce = crypto.getRandomValues(new Uint8Array(12));
-  const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv: nonce }, key, new TextEncoder().encode(text)));
+  const params = { name: "AES-GCM", iv: nonce, additionalData: context(roomId, authorId) };
+  const sealed = new Uint8Array(await crypto.subtle.encrypt(params, key, new TextEncoder().encode(text)));
   return `${prefix}${toBase64Url(nonce)}.${toBase64Url(sealed)}`;
 }
 
-/** The text of an envelope, or null when it is not one or was not sealed with this key. */
-export async function decrypt(key, envelope) {
+/** The text of an envelope, or null when it is not one or was not sealed with this key by this author in this room. */
+export async function decrypt(key, envelope, roomId, authorId) {
   if (!envelope?.startsWith(prefix)) return null;
   const [nonce, sealed] = envelope.slice(prefix.length).split(".");
   if (!nonce || !sealed) return null;
   try {
-    const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromBase64Url(nonce) }, key, fromBase64Url(sealed));
+    const params = { name: "AES-GCM", iv: fromBase64Url(nonce), additionalData: context(roomId, authorId) };
+    const plain = await crypto.subtle.decrypt(params, key, fromBase64Url(sealed));
     return new TextDecoder().decode(plain);
   } catch {
     return null;

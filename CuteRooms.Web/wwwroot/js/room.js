@@ -61,19 +61,22 @@ function start(root, roomKey) {
   }
 
   /** Shows a message's text: a private room's is decrypted first (or stays a placeholder). */
-  async function showText(node, text) {
+  async function showText(node, text, sender) {
     if (!encrypted) { node.textContent = text; return; }
     node.dataset.ciphertext = text;
-    const plain = roomKey ? await decrypt(roomKey, text) : null;
+    const plain = roomKey ? await decrypt(roomKey, text, roomId, sender) : null;
     if (plain === null) {
-      node.textContent = roomKey ? "(this message was not sealed with this room's key)" : "(encrypted message)";
+      node.textContent = roomKey ? "(this message could not be opened: it was not sealed by its author in this room)" : "(encrypted message)";
       node.dataset.encrypted = "";
     } else {
       node.textContent = plain;
       delete node.dataset.encrypted;
     }
   }
-  if (encrypted) el.list.querySelectorAll("[data-ciphertext]").forEach((node) => showText(node, node.dataset.ciphertext));
+  if (encrypted) {
+    el.list.querySelectorAll("[data-ciphertext]").forEach((node) => showText(node, node.dataset.ciphertext, node.closest("li").dataset.authorId));
+  }
+  document.getElementById("rename-controls").disabled = false; // sent from here, so a private room's key stays in the address
 
   // --- messages -------------------------------------------------------------------------------
 
@@ -111,7 +114,8 @@ function start(root, roomKey) {
     item.dataset.id = message.id;
     if (message.authorId === authorId) item.dataset.own = "";
     item.querySelector("[data-author]").textContent = message.author;
-    showText(item.querySelector("[data-text]"), message.text);
+    item.dataset.authorId = message.authorId;
+    showText(item.querySelector("[data-text]"), message.text, message.authorId);
     typingStopped(message.authorId);
     const time = item.querySelector("time[data-sent-at]");
     time.dateTime = message.sentAt;
@@ -279,7 +283,9 @@ function start(root, roomKey) {
     // A retry sends the very same envelope: a fresh nonce would make it other text for its key.
     const retry = unsent?.text === text ? unsent : null;
     unsent = null;
-    outbox = outbox.then(async () => send(text, retry?.key ?? newKey(), retry?.body ?? (encrypted ? await encrypt(roomKey, text) : text)));
+    outbox = outbox
+      .then(async () => send(text, retry?.key ?? newKey(), retry?.body ?? (encrypted ? await encrypt(roomKey, text, roomId, authorId) : text)))
+      .catch(() => { showProblem("That message could not be encrypted; please try again."); unsent = null; if (!el.text.value) { el.text.value = text; updateCounter(); } });
   });
 
   // crypto.randomUUID needs a secure context; getRandomValues works on plain http too.
@@ -360,8 +366,11 @@ function start(root, roomKey) {
   // Only a whole list can be checked against the counts (a large room's page shows some of it).
   let listIsWhole = !document.getElementById("members-more");
 
+  let changesDuringReload = null; // while a reload is on its way: changes to apply again on its snapshot
+
   function applyMemberChange(change) {
     if (!change?.id) return;
+    changesDuringReload?.push(change);
     const known = members.get(change.id);
     const name = change.name ?? known?.name ?? (change.id === authorId ? el.ownName.textContent : "…");
     members.set(change.id, { name, online: change.online });
@@ -391,6 +400,7 @@ function start(root, roomKey) {
     if (reloadTimer) return; // one is on its way
     reloadTimer = setTimeout(async () => {
       reloadTimer = 0;
+      changesDuringReload = [];
       try {
         const response = await fetch(`${api}/members?limit=200`, { headers: { Accept: "application/json" } });
         if (!response.ok) return;
@@ -398,8 +408,11 @@ function start(root, roomKey) {
         members.clear();
         for (const member of page.members) members.set(member.id, { name: member.name, online: member.online });
         listIsWhole = !page.next;
+        const newer = changesDuringReload;
+        changesDuringReload = null;
+        for (const change of newer) applyMemberChange(change); // the snapshot may be older than they are
         renderMembers();
-      } catch { /* offline: the next open reads it again */ }
+      } catch { /* offline: the next open reads it again */ } finally { changesDuringReload = null; }
     }, Math.random() * spread);
   }
 
