@@ -5,7 +5,7 @@ namespace CuteRooms.AppHost;
 /// <summary>
 /// What the AppHost is asked to run, from the <c>CuteRooms</c> configuration section (environment
 /// <c>CuteRooms__WebPort</c>, command line <c>--CuteRooms:WebPort=…</c>, or the short switches
-/// <c>--port</c>, <c>--realtime-replicas</c> and <c>--api-replicas</c>).
+/// <c>--port</c>, <c>--realtime-replicas</c>, <c>--api-replicas</c> and <c>--web-replicas</c>).
 /// </summary>
 /// <param name="UseContainers">
 /// Whether Redis and RabbitMQ run as Aspire's containers: null asks the container runtime; false keeps
@@ -14,12 +14,14 @@ namespace CuteRooms.AppHost;
 /// <param name="ResourceSettings">Per service (<c>api</c>, <c>realtime</c>, <c>web</c>): settings for it alone, after <paramref name="ServiceSettings"/>.</param>
 internal sealed record AppHostOptions(
     int? WebPort, int RealtimeReplicas, bool? UseContainers, IReadOnlyDictionary<string, string> ServiceSettings,
-    int ApiReplicas = AppHostOptions.DefaultApiReplicas, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? ResourceSettings = null)
+    int ApiReplicas = AppHostOptions.DefaultApiReplicas, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? ResourceSettings = null,
+    int WebReplicas = AppHostOptions.DefaultWebReplicas)
 {
     public const string SectionName = "CuteRooms";
     public const int DefaultWebPort = 8080;
     public const int DefaultRealtimeReplicas = 2;
     public const int DefaultApiReplicas = 1;
+    public const int DefaultWebReplicas = 1;
 
     /// <summary>Keys under <c>CuteRooms:ServiceSettings</c> reach every service as its own configuration (tests pass timings and limits this way).</summary>
     public const string ServiceSettingsSection = "ServiceSettings";
@@ -36,6 +38,7 @@ internal sealed record AppHostOptions(
         ["--port"] = $"--{SectionName}:WebPort",
         ["--realtime-replicas"] = $"--{SectionName}:RealtimeReplicas",
         ["--api-replicas"] = $"--{SectionName}:ApiReplicas",
+        ["--web-replicas"] = $"--{SectionName}:WebReplicas",
     };
 
     /// <summary>
@@ -54,6 +57,7 @@ internal sealed record AppHostOptions(
         var replicas = Number(section["RealtimeReplicas"], DefaultRealtimeReplicas, 1, 16, "--realtime-replicas needs a number from 1 to 16");
 
         var apiReplicas = Number(section["ApiReplicas"], DefaultApiReplicas, 1, 16, "--api-replicas needs a number from 1 to 16");
+        var webReplicas = Number(section["WebReplicas"], DefaultWebReplicas, 1, 16, "--web-replicas needs a number from 1 to 16");
         var settings = EnvironmentOf(section.GetSection(ServiceSettingsSection));
         var resourceSettings = section.GetSection(ResourceSettingsSection).GetChildren()
             .ToDictionary(service => service.Key, service => (IReadOnlyDictionary<string, string>)EnvironmentOf(service), StringComparer.OrdinalIgnoreCase);
@@ -65,7 +69,7 @@ internal sealed record AppHostOptions(
             var text => throw new AppHostSetupException($"CuteRooms:UseContainers is true or false (got '{text}')."),
         };
 
-        return new(port == 0 ? null : port, replicas, useContainers, settings, apiReplicas, resourceSettings);
+        return new(port == 0 ? null : port, replicas, useContainers, settings, apiReplicas, resourceSettings, webReplicas);
     }
 
     private static Dictionary<string, string> EnvironmentOf(IConfigurationSection section) =>

@@ -2,7 +2,7 @@ using CuteRooms.AppHost;
 using CuteRooms.AppHost.Infrastructure;
 
 // The whole CuteRooms system and its dashboard: `dotnet run --project CuteRooms.AppHost`
-// (options: --port 8080, --realtime-replicas 2, --api-replicas 1; see README "Run").
+// (options: --port 8080, --realtime-replicas 2, --api-replicas 1, --web-replicas 1; see README "Run").
 var builder = DistributedApplication.CreateBuilder(AppHostOptions.ExpandSwitches(args));
 
 if (AppHostSetup.Prepare(builder) is not { } setup)
@@ -19,12 +19,12 @@ var realtime = builder.AddRealtime(options, replica => replica
     .WithReference(redis).WaitFor(redis)
     .WithReference(messaging).WaitFor(messaging));
 
-builder.AddService<Projects.CuteRooms_Web>("web", options, port: options.WebPort)
+var web = builder.AddWeb(options, replica => replica
     .WithReference(redis).WaitFor(redis) // the Web replicas' shared antiforgery keys
     .WithApi(api)
     .WithRealtimeGateway(realtime)
-    .WithExternalHttpEndpoints()
-    .AnnounceWhenReady("CuteRooms is up at {0}  (Ctrl+C to stop)");
+    .WithExternalHttpEndpoints());
+web[0].AnnounceWhenReady("CuteRooms is up at {0}  (Ctrl+C to stop)");
 
 try
 {

@@ -73,6 +73,30 @@ internal static class ServiceResources
         return replicas;
     }
 
+    public const string WebName = "web";
+
+    /// <summary>
+    /// The Web: <c>web</c> on the given port, and with several replicas run locally <c>web-1</c>,
+    /// <c>web-2</c>… on ports of their own (what a load balancer in front would spread browsers over;
+    /// every replica takes any form another rendered, their key ring being in Redis). Published, one
+    /// project with replicas.
+    /// </summary>
+    public static IReadOnlyList<IResourceBuilder<ProjectResource>> AddWeb(
+        this IDistributedApplicationBuilder builder, AppHostOptions options, Action<IResourceBuilder<ProjectResource>> configure)
+    {
+        var web = builder.AddService<Projects.CuteRooms_Web>(WebName, options, port: options.WebPort);
+        if (builder.ExecutionContext.IsPublishMode && options.WebReplicas > 1) web.WithReplicas(options.WebReplicas);
+        configure(web);
+        List<IResourceBuilder<ProjectResource>> replicas = [web];
+        for (var index = 1; builder.ExecutionContext.IsRunMode && index < options.WebReplicas; index++)
+        {
+            var replica = builder.AddService<Projects.CuteRooms_Web>($"{WebName}-{index}", options, service: WebName);
+            configure(replica);
+            replicas.Add(replica);
+        }
+        return replicas;
+    }
+
     /// <summary>The Web's view of the Api: <c>services__api__http__N</c> for every replica.</summary>
     public static IResourceBuilder<ProjectResource> WithApi(
         this IResourceBuilder<ProjectResource> web, IReadOnlyList<IResourceBuilder<ProjectResource>> api)

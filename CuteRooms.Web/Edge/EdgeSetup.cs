@@ -12,12 +12,14 @@ public static class EdgeSetup
         builder.Services.AddSingleton<PublicOrigin>();
         builder.AddProblemDetailsDefaults();
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
+        builder.AddServerRefusals();
         return builder;
     }
 
     public static WebApplication UseEdge(this WebApplication app)
     {
         app.UseSecurityHeaders(SecurityHeaders.Policy);
+        app.UseServerRefusals(); // what Kestrel refuses before this pipeline runs gets the same answer
 
         // No developer exception page in any environment: a page that fails to render shows the error
         // page (re-executed as a GET), anything else answers problem details, and every 4xx the framework

@@ -43,6 +43,13 @@ public sealed class AppHostOptionsTests
     }
 
     [Fact]
+    public void Web_replicas_default_to_one_and_take_the_short_switch()
+    {
+        Assert.Equal(1, Parse().WebReplicas);
+        Assert.Equal(3, Parse("--web-replicas", "3").WebReplicas);
+    }
+
+    [Fact]
     public void Resource_settings_reach_only_their_service()
     {
         var options = Parse("--CuteRooms:ResourceSettings:web:TrustedProxies:Networks:0=10.0.0.0/8", "--CuteRooms:ServiceSettings:A=1");

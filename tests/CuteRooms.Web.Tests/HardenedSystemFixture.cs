@@ -1,7 +1,8 @@
 namespace CuteRooms.Web.Tests;
 
 /// <summary>
-/// A whole system as an operator would harden it: two Api and two Realtime replicas behind the Web, small limits
+/// A whole system as an operator would harden it: two replicas of each service (the Web's each on its own
+/// address, as a load balancer would reach them; <see cref="WebEndpoint"/> is the first), small limits
 /// that tests can reach, a proxy the Web trusts at <see cref="LoopbackClients.TrustedProxy"/>, and
 /// a short timeout on the Web's calls to the Api.
 /// </summary>
@@ -37,6 +38,7 @@ public sealed class HardenedSystemFixture : IAsyncLifetime
                 ["RateLimits:StreamsPerMember"] = $"{StreamsPerMember}",
             },
             apiReplicas: 2,
+            webReplicas: 2,
             webSettings: new Dictionary<string, string>
             {
                 ["TrustedProxies:Networks:0"] = $"{LoopbackClients.TrustedProxy}/32",

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using CuteRooms.Contracts;
 using Microsoft.AspNetCore.Mvc;
 
@@ -95,18 +96,35 @@ public sealed class ProblemSweepTests(SystemFixture system)
         Assert.Empty(await HistoryAsync(roomId, token));
     }
 
-    [Fact]
-    public async Task An_encoded_nul_in_a_room_id_is_refused_by_the_server_without_any_text()
+    public static TheoryData<string, int> RawRequests => new()
     {
-        // Kestrel refuses it before any middleware runs (see README, "Errors"): no body to carry a type,
-        // and nothing of the request reaches the services.
+        // what goes on the wire ({room} is a room the sender is a member of), and the status it is refused with
+        { "GET /room/{room:10}%00{room:10-} HTTP/1.1\r\nHost: 127.0.0.1\r\n{cookie}\r\n", 400 },
+        { "POST /api/rooms/{room:10}%00{room:10-}/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n{cookie}Content-Type: application/json\r\nContent-Length: 12\r\n\r\n{\"text\":\"x\"}", 400 },
+        { "GARBAGE\r\n\r\n", 400 },
+        { "GET / HTTP/1.1\r\n\r\n", 400 },
+        { "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header: v\r\n\r\n", 400 },
+        { "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: {40k}\r\n\r\n", 431 },
+        { "GET / HTTP/7.1\r\nHost: 127.0.0.1\r\n\r\n", 505 },
+    };
+
+    [Theory]
+    [MemberData(nameof(RawRequests))]
+    public async Task What_the_server_refuses_before_any_middleware_is_problem_details_with_the_security_headers(string wire, int status)
+    {
         var (roomId, token) = await MemberRoomAsync();
-        using var client = Client();
+        var request = wire.Replace("{room:10}", roomId[..10]).Replace("{room:10-}", roomId[10..])
+            .Replace("{cookie}", $"Cookie: {AuthCookie.Name}={token}\r\n").Replace("{40k}", new string('x', 40_000));
 
-        using var response = await client.GetAsync(system.WebEndpoint.GetLeftPart(UriPartial.Authority) + $"/room/{roomId[..10]}%00{roomId[10..]}");
+        var answer = await RawAnswer.SendAsync(system.WebEndpoint, request);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Empty(await response.Content.ReadAsStringAsync());
+        Assert.Equal(status, answer.Status);
+        Assert.Equal("application/problem+json", answer.Header("Content-Type"));
+        Assert.StartsWith("urn:cuterooms:problem:", JsonSerializer.Deserialize<ProblemDetails>(answer.Body, JsonSerializerOptions.Web)?.Type);
+        Assert.DoesNotContain("Exception", answer.Body);
+        Assert.Contains("frame-ancestors 'none'", answer.Header("Content-Security-Policy"));
+        Assert.Equal("nosniff", answer.Header("X-Content-Type-Options"));
+        Assert.Equal("no-referrer", answer.Header("Referrer-Policy"));
         Assert.Empty(await HistoryAsync(roomId, token));
     }
 

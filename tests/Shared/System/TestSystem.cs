@@ -29,12 +29,13 @@ public sealed class TestSystem : IAsyncDisposable
     private readonly TextWriter log;
     private readonly ResourceConsoles consoles;
 
-    private TestSystem(DistributedApplication app, TextWriter log, ResourceConsoles consoles, int realtimeReplicas, int apiReplicas)
+    private TestSystem(DistributedApplication app, TextWriter log, ResourceConsoles consoles, int realtimeReplicas, int apiReplicas, int webReplicas)
     {
         this.app = app;
         this.log = log;
         this.consoles = consoles;
-        WebEndpoint = app.GetEndpoint("web", "http");
+        WebEndpoints = [.. Enumerable.Range(0, webReplicas).Select(index => app.GetEndpoint(index == 0 ? "web" : $"web-{index}", "http"))];
+        WebEndpoint = WebEndpoints[0];
         ApiEndpoints = apiReplicas == 1
             ? [app.GetEndpoint("api", "http")]
             : [.. Enumerable.Range(0, apiReplicas).Select(index => app.GetEndpoint($"api-{index}", "http"))];
@@ -43,6 +44,9 @@ public sealed class TestSystem : IAsyncDisposable
     }
 
     public Uri WebEndpoint { get; }
+
+    /// <summary>Every Web replica's own address (<c>web</c>, <c>web-1</c>…), as a load balancer in front would reach them.</summary>
+    public IReadOnlyList<Uri> WebEndpoints { get; }
     public Uri ApiEndpoint { get; }
     public IReadOnlyList<Uri> ApiEndpoints { get; }
     public IReadOnlyList<Uri> RealtimeEndpoints { get; }
@@ -54,7 +58,7 @@ public sealed class TestSystem : IAsyncDisposable
     /// <param name="webSettings">Configuration for the Web alone (<c>CuteRooms:ResourceSettings:web</c>).</param>
     /// <param name="ownBroker">A RabbitMQ of the system's own (<c>rabbitmq-server</c> from PATH, the <c>messaging</c> resource), which a test may stop and start.</param>
     public static async Task<TestSystem> StartAsync(string name, int realtimeReplicas, IReadOnlyDictionary<string, string>? serviceSettings = null,
-        int apiReplicas = 1, IReadOnlyDictionary<string, string>? webSettings = null, bool ownBroker = false)
+        int apiReplicas = 1, IReadOnlyDictionary<string, string>? webSettings = null, bool ownBroker = false, int webReplicas = 1)
     {
         string[] args =
         [
@@ -63,6 +67,7 @@ public sealed class TestSystem : IAsyncDisposable
             "--CuteRooms:WebPort=0",
             $"--CuteRooms:RealtimeReplicas={realtimeReplicas}",
             $"--CuteRooms:ApiReplicas={apiReplicas}",
+            $"--CuteRooms:WebReplicas={webReplicas}",
             // No dashboard runs under test: nothing to export telemetry to.
             "--CuteRooms:ServiceSettings:OTEL_EXPORTER_OTLP_ENDPOINT=",
             .. (serviceSettings ?? new Dictionary<string, string>()).Select(setting => $"--CuteRooms:ServiceSettings:{setting.Key}={setting.Value}"),
@@ -86,8 +91,11 @@ public sealed class TestSystem : IAsyncDisposable
 
             app = await builder.BuildAsync(timeout.Token);
             await app.StartAsync(timeout.Token);
-            await app.ResourceNotifications.WaitForResourceHealthyAsync("web", timeout.Token);
-            return new TestSystem(app, log, consoles, realtimeReplicas, apiReplicas);
+            for (var index = 0; index < webReplicas; index++)
+            {
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(index == 0 ? "web" : $"web-{index}", timeout.Token);
+            }
+            return new TestSystem(app, log, consoles, realtimeReplicas, apiReplicas, webReplicas);
         }
         catch
         {
