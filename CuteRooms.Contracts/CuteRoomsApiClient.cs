@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Mvc;
@@ -32,13 +33,10 @@ public sealed class CuteRoomsApiClient(HttpClient http)
             JsonContent.Create(new AdmissionRequest(token)), cancellationToken);
 
     public Task<ApiResult<IReadOnlyList<MessageResponse>>> GetMessagesAsync(string roomId, string token, string? after = null, int? limit = null, CancellationToken cancellationToken = default)
-    {
-        var query = new List<string>();
-        if (after is not null) query.Add($"after={Uri.EscapeDataString(after)}");
-        if (limit is not null) query.Add($"limit={limit}");
-        var uri = $"api/rooms/{Uri.EscapeDataString(roomId)}/messages" + (query.Count > 0 ? "?" + string.Join('&', query) : "");
-        return SendAsync<IReadOnlyList<MessageResponse>>(HttpMethod.Get, uri, token, content: null, cancellationToken);
-    }
+ =>
+        SendAsync<IReadOnlyList<MessageResponse>>(HttpMethod.Get,
+            WithQuery($"api/rooms/{Uri.EscapeDataString(roomId)}/messages", ("after", after), ("limit", limit?.ToString(CultureInfo.InvariantCulture))),
+            token, content: null, cancellationToken);
 
     /// <param name="idempotencyKey">The same key on a repeat of this post stores the message once.</param>
     public Task<ApiResult<MessageResponse>> PostMessageAsync(string roomId, string token, string text, string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
@@ -46,13 +44,10 @@ public sealed class CuteRoomsApiClient(HttpClient http)
             JsonContent.Create(new PostMessageRequest(text)), cancellationToken, idempotencyKey);
 
     public Task<ApiResult<MembersPage>> GetMembersAsync(string roomId, string token, int? limit = null, string? cursor = null, CancellationToken cancellationToken = default)
-    {
-        var query = new List<string>();
-        if (cursor is not null) query.Add($"cursor={Uri.EscapeDataString(cursor)}");
-        if (limit is not null) query.Add($"limit={limit}");
-        var uri = $"api/rooms/{Uri.EscapeDataString(roomId)}/members" + (query.Count > 0 ? "?" + string.Join('&', query) : "");
-        return SendAsync<MembersPage>(HttpMethod.Get, uri, token, content: null, cancellationToken);
-    }
+ =>
+        SendAsync<MembersPage>(HttpMethod.Get,
+            WithQuery($"api/rooms/{Uri.EscapeDataString(roomId)}/members", ("cursor", cursor), ("limit", limit?.ToString(CultureInfo.InvariantCulture))),
+            token, content: null, cancellationToken);
 
     public Task<ApiResult<MemberResponse>> RenameAsync(string roomId, string token, string name, CancellationToken cancellationToken = default) =>
         SendAsync<MemberResponse>(HttpMethod.Patch, $"api/rooms/{Uri.EscapeDataString(roomId)}/members/me", token,
@@ -60,6 +55,14 @@ public sealed class CuteRoomsApiClient(HttpClient http)
 
     public Task<ApiResult<object>> DestroyRoomAsync(string roomId, string token, CancellationToken cancellationToken = default) =>
         SendAsync<object>(HttpMethod.Delete, $"api/rooms/{Uri.EscapeDataString(roomId)}", token, content: null, cancellationToken);
+
+    /// <summary>The path with the parameters that have a value, escaped.</summary>
+    private static string WithQuery(string path, params (string Name, string? Value)[] parameters)
+    {
+        var query = string.Join('&', parameters.Where(parameter => parameter.Value is not null)
+            .Select(parameter => $"{parameter.Name}={Uri.EscapeDataString(parameter.Value!)}"));
+        return query.Length == 0 ? path : $"{path}?{query}";
+    }
 
     private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string uri, string? token, HttpContent? content, CancellationToken cancellationToken, string? idempotencyKey = null)
     {

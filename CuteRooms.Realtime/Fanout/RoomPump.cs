@@ -274,7 +274,7 @@ internal sealed class RoomPump
         }
     }
 
-    /// <summary>The last change of each member, in the order they happened.</summary>
+    /// <summary>The last change of each member, members in the order their first change was seen.</summary>
     private static List<MemberChange> Latest(List<MemberChange> changes)
     {
         var latest = new Dictionary<string, MemberChange>();
