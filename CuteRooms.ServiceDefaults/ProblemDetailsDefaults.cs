@@ -46,7 +46,7 @@ public static class ProblemDetailsDefaults
         415 => (ProblemTypes.UnsupportedMediaType, "Send the body as application/json."),
         429 => (ProblemTypes.RateLimited, "Too many requests; slow down and retry shortly."),
         431 => (ProblemTypes.ClientError, "The request's headers are too large."),
-        505 => (ProblemTypes.MalformedRequest, "Speak HTTP/1.1 or HTTP/2."),
+        505 => (ProblemTypes.MalformedRequest, "This HTTP version is not spoken here; use HTTP/1.1."),
         >= 400 and < 500 => (ProblemTypes.ClientError, "The request was refused as sent."),
         502 or 503 or 504 => (ProblemTypes.ServiceUnavailable, "A dependency is unavailable; retry shortly."),
         _ => (ProblemTypes.Unexpected, "Something went wrong on our side."),

@@ -5,6 +5,9 @@ internal sealed record ServerBinary(string DisplayName, string FileName, string 
 {
     public static readonly ServerBinary Redis = new("Redis", "redis-server", "redis-server");
 
+    /// <summary>Erlang's port mapper, installed with RabbitMQ (erlang-base).</summary>
+    public static readonly ServerBinary Epmd = new("Erlang's port mapper", "epmd", "erlang-base");
+
     /// <summary>
     /// Debian's <c>/usr/sbin/rabbitmq-server</c> switches to the <c>rabbitmq</c> user (which cannot write
     /// our temporary directory) or refuses other users; the script behind it runs as the caller.

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
 namespace CuteRooms.AppHost.Infrastructure;
 
 /// <summary><c>redis-server</c> from PATH: memory only, on a port the orchestrator allocates, loopback only.</summary>
@@ -61,7 +64,12 @@ internal static class ServerExecutables
         var data = TemporaryDirectory.For(name);
         var pluginsFile = Path.Combine(data, "enabled_plugins");
         var rabbit = new RabbitMQServerResource(name, binary, data);
-        return builder.AddResource(rabbit)
+        var node = builder.AddResource(rabbit);
+        if (ServerBinary.Epmd.FindOnPath(Environment.GetEnvironmentVariable("PATH")) is { } epmd)
+        {
+            node.WithPortMapper(builder.AddPortMapper($"{name}-epmd", epmd, rabbit));
+        }
+        return node
             .WithEndpoint(name: EndpointName, scheme: "tcp", isProxied: false)
             .WithEndpoint(name: RabbitMQServerResource.DistributionEndpointName, scheme: "tcp", isProxied: false)
             .WithEnvironment(context =>
@@ -70,8 +78,7 @@ internal static class ServerExecutables
                 context.EnvironmentVariables["RABBITMQ_NODE_IP_ADDRESS"] = "127.0.0.1";
                 context.EnvironmentVariables["RABBITMQ_NODE_PORT"] = rabbit.Endpoint.Property(EndpointProperty.TargetPort);
                 context.EnvironmentVariables["RABBITMQ_DIST_PORT"] = rabbit.DistributionEndpoint.Property(EndpointProperty.TargetPort);
-                // Erlang distribution on loopback only, like everything else started here.
-                context.EnvironmentVariables["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1}";
+                context.EnvironmentVariables["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = DistributionOnLoopback;
                 context.EnvironmentVariables["RABBITMQ_MNESIA_BASE"] = Path.Combine(data, "mnesia");
                 context.EnvironmentVariables["RABBITMQ_LOG_BASE"] = Path.Combine(data, "log");
                 // The broker's log goes to its console: the dashboard shows it.
@@ -82,4 +89,54 @@ internal static class ServerExecutables
             .WithTemporaryWorkingDirectory(_ => File.WriteAllText(pluginsFile, "[]."))
             .WithIconName("Mailbox");
     }
+
+    /// <summary>
+    /// Erlang's port mapper for this node alone, as a resource of its own (a child of the node in the
+    /// dashboard), in the foreground on a port of its own: the node would otherwise start a shared
+    /// <c>epmd -daemon</c> that outlives the AppHost. Healthy once it accepts a connection, and the node
+    /// waits for that, told not to start one itself.
+    /// </summary>
+    private static IResourceBuilder<ExecutableResource> AddPortMapper(this IDistributedApplicationBuilder builder, string name, string binary, RabbitMQServerResource node)
+    {
+        var epmd = builder.AddExecutable(name, binary, Path.GetTempPath())
+            .WithEndpoint(name: EndpointName, scheme: "tcp", isProxied: false)
+            .WithParentRelationship(node)
+            .WithIconName("PlugConnected");
+        var endpoint = epmd.GetEndpoint(EndpointName);
+        epmd.WithArgs(context =>
+        {
+            context.Args.Add("-address");
+            context.Args.Add("127.0.0.1");
+            context.Args.Add("-port");
+            context.Args.Add(endpoint.Property(EndpointProperty.TargetPort));
+        });
+        var healthCheckKey = $"{name}_check";
+        builder.Services.AddHealthChecks().AddAsyncCheck(healthCheckKey, async cancellationToken =>
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            try
+            {
+                await client.ConnectAsync("127.0.0.1", endpoint.Port, cancellationToken);
+                return HealthCheckResult.Healthy();
+            }
+            catch (System.Net.Sockets.SocketException exception)
+            {
+                return HealthCheckResult.Unhealthy(exception.Message);
+            }
+        });
+        return epmd.WithHealthCheck(healthCheckKey);
+    }
+
+    private static IResourceBuilder<RabbitMQServerResource> WithPortMapper(this IResourceBuilder<RabbitMQServerResource> node, IResourceBuilder<ExecutableResource> epmd)
+    {
+        var port = epmd.GetEndpoint(EndpointName).Property(EndpointProperty.TargetPort);
+        return node.WaitFor(epmd).WithEnvironment(context =>
+        {
+            context.EnvironmentVariables["ERL_EPMD_PORT"] = port;
+            context.EnvironmentVariables["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = $"{DistributionOnLoopback} -start_epmd false";
+        });
+    }
+
+    /// <summary>Erlang distribution on loopback only, like everything else started here.</summary>
+    private const string DistributionOnLoopback = "-kernel inet_dist_use_interface {127,0,0,1}";
 }

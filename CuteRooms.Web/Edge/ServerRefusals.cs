@@ -19,7 +19,8 @@ namespace CuteRooms.Web.Edge;
 /// Kestrel says it is refusing one (its <c>BadRequest</c> diagnostic event, just before it writes
 /// the answer); only then is what it writes on that connection held until its flush, and an
 /// empty-bodied 4xx or 5xx there is swapped for problem details. Every other write passes straight
-/// through, so the hot path pays one field read per write.
+/// through, so the hot path pays one field read per write. Cleartext HTTP/1.x only, which is what the
+/// Web serves (TLS ends in front of it): under TLS the wrapper would see ciphertext and step aside.
 /// </summary>
 public static class ServerRefusals
 {
@@ -27,6 +28,7 @@ public static class ServerRefusals
 
     public static IHostApplicationBuilder AddServerRefusals(this IHostApplicationBuilder builder)
     {
+        // ConfigureEndpointDefaults keeps only the last delegate given: nothing else in the Web sets one.
         builder.Services.Configure<KestrelServerOptions>(kestrel =>
             kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Use(next => connection =>
             {
@@ -75,6 +77,7 @@ public static class ServerRefusals
     {
         public volatile bool Refusing;
         public string? TraceIdentifier;
+        public bool HeadRequest;
     }
 
     private sealed class RefusalObserver : IObserver<KeyValuePair<string, object?>>
@@ -85,6 +88,7 @@ public static class ServerRefusals
             if (value.Value is IFeatureCollection features && features.Get<RefusalWatch>() is { } watch)
             {
                 watch.TraceIdentifier = features.Get<IHttpRequestIdentifierFeature>()?.TraceIdentifier;
+                watch.HeadRequest = HttpMethods.IsHead(features.Get<IHttpRequestFeature>()?.Method ?? "");
                 watch.Refusing = true;
             }
         }
@@ -106,6 +110,10 @@ public static class ServerRefusals
 
         private ArrayBufferWriter<byte>? held;
         private bool spanIsHeld;
+
+        // Holding starts with the next buffer asked for. Kestrel raises its event before it writes the
+        // refusal, or, when a response has started, only once it will write nothing more on the
+        // connection (it ends keep-alive either way), so no response is ever split across the switch.
 
         public override Memory<byte> GetMemory(int sizeHint = 0)
         {
@@ -161,7 +169,7 @@ public static class ServerRefusals
             watch.Refusing = false;
             var written = held.WrittenSpan;
             inner.Write(EmptyRefusal(written, out var head, out var status)
-                ? Rewritten(head, status, watch.TraceIdentifier)
+                ? Rewritten(head, status, watch.TraceIdentifier, withBody: !watch.HeadRequest)
                 : written);
             held.Clear();
         }
@@ -181,7 +189,9 @@ public static class ServerRefusals
                 && !head.Contains("\r\nContent-Type:", StringComparison.OrdinalIgnoreCase);
         }
 
-        private static byte[] Rewritten(string head, int status, string? traceId)
+        /// <param name="traceId">Kestrel's request id: no trace was started for a request it refused.</param>
+        /// <param name="withBody">False for a HEAD: the headers say what a GET would have had, and no body follows.</param>
+        private static byte[] Rewritten(string head, int status, string? traceId, bool withBody)
         {
             var (type, detail) = ProblemDetailsDefaults.Describe(status);
             var problem = new ProblemDetails { Type = type, Status = status, Title = ReasonPhrases.GetReasonPhrase(status), Detail = detail };
@@ -189,7 +199,7 @@ public static class ServerRefusals
             var body = JsonSerializer.SerializeToUtf8Bytes(problem, JsonSerializerOptions.Web);
             var headers = head.Replace("Content-Length: 0\r\n", "", StringComparison.OrdinalIgnoreCase)
                 + $"Content-Type: {ProblemContentType}\r\nContent-Length: {body.Length}\r\n{SecurityHeaders}\r\n";
-            return [.. Encoding.ASCII.GetBytes(headers), .. body];
+            return withBody ? [.. Encoding.ASCII.GetBytes(headers), .. body] : Encoding.ASCII.GetBytes(headers);
         }
     }
 

@@ -85,7 +85,8 @@ public sealed class AppHostStoppedByCtrlCTests(AppHostStoppedByCtrlC run) : ICla
     {
         var commands = string.Join('\n', run.Started.Select(process => process.CommandLine));
 
-        foreach (var part in new[] { "dcp", "Aspire.Dashboard", "CuteRooms.Api", "CuteRooms.Realtime", "CuteRooms.Web", "redis-server", "beam.smp" })
+        // epmd too: the node's own port mapper, a resource like the others rather than a daemon that outlives it.
+        foreach (var part in new[] { "dcp", "Aspire.Dashboard", "CuteRooms.Api", "CuteRooms.Realtime", "CuteRooms.Web", "redis-server", "beam.smp", "epmd -address 127.0.0.1" })
         {
             Assert.Contains(part, commands);
         }
