@@ -11,7 +11,7 @@ namespace CuteRooms.AppHost;
 /// Whether Redis and RabbitMQ run as Aspire's containers: null asks the container runtime; false keeps
 /// to a connection string or the binaries on PATH even where a runtime answers (the AppHost tests do).
 /// </param>
-/// <param name="ResourceSettings">Per service (<c>api</c>, <c>realtime</c>, <c>web</c>): settings for it alone, after <paramref name="ServiceSettings"/>.</param>
+/// <param name="ResourceSettings">Per service (<c>api</c>, <c>realtime</c>, <c>web</c>) or replica (<c>web-1</c>): settings for it alone, after <paramref name="ServiceSettings"/>.</param>
 internal sealed record AppHostOptions(
     int? WebPort, int RealtimeReplicas, bool? UseContainers, IReadOnlyDictionary<string, string> ServiceSettings,
     int ApiReplicas = AppHostOptions.DefaultApiReplicas, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? ResourceSettings = null,
@@ -29,9 +29,14 @@ internal sealed record AppHostOptions(
     /// <summary>Keys under <c>CuteRooms:ResourceSettings:{service}</c> reach that service only (the Web's trusted proxies, say).</summary>
     public const string ResourceSettingsSection = "ResourceSettings";
 
-    /// <summary>Every setting one service gets, as environment variable names.</summary>
-    public IEnumerable<KeyValuePair<string, string>> SettingsFor(string service) =>
-        ServiceSettings.Concat(ResourceSettings?.GetValueOrDefault(service) ?? new Dictionary<string, string>());
+    /// <summary>
+    /// Every setting one resource gets, as environment variable names: those of all services, of its
+    /// service, then of the resource itself (a replica such as <c>web-1</c>, when it is named apart).
+    /// </summary>
+    public IEnumerable<KeyValuePair<string, string>> SettingsFor(string service, string? resource = null) =>
+        ServiceSettings
+            .Concat(ResourceSettings?.GetValueOrDefault(service) ?? new Dictionary<string, string>())
+            .Concat(resource is not null && resource != service ? ResourceSettings?.GetValueOrDefault(resource) ?? new Dictionary<string, string>() : []);
 
     private static readonly Dictionary<string, string> ShortSwitches = new(StringComparer.Ordinal)
     {

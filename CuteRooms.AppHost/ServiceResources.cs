@@ -39,7 +39,7 @@ internal static class ServiceResources
             // per-address limits. The services believe only their TrustedProxies instead.
             resource.WithEnvironment(context => context.EnvironmentVariables.Remove("ASPNETCORE_FORWARDEDHEADERS_ENABLED"));
         }
-        foreach (var (key, value) in options.SettingsFor(service ?? name))
+        foreach (var (key, value) in options.SettingsFor(service ?? name, name))
         {
             resource.WithEnvironment(key, value);
         }

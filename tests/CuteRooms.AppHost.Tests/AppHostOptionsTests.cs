@@ -58,4 +58,14 @@ public sealed class AppHostOptionsTests
         Assert.DoesNotContain(options.SettingsFor("api"), setting => setting.Key.StartsWith("TrustedProxies", StringComparison.Ordinal));
         Assert.Contains(new KeyValuePair<string, string>("A", "1"), options.SettingsFor("api"));
     }
+
+    [Fact]
+    public void A_replica_named_apart_gets_its_services_settings_and_its_own()
+    {
+        var options = Parse("--CuteRooms:ResourceSettings:web:A=1", "--CuteRooms:ResourceSettings:web-1:HOME=/elsewhere");
+
+        Assert.Contains(new KeyValuePair<string, string>("HOME", "/elsewhere"), options.SettingsFor("web", "web-1"));
+        Assert.Contains(new KeyValuePair<string, string>("A", "1"), options.SettingsFor("web", "web-1"));
+        Assert.DoesNotContain(options.SettingsFor("web", "web"), setting => setting.Key == "HOME");
+    }
 }

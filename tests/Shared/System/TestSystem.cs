@@ -57,9 +57,11 @@ public sealed class TestSystem : IAsyncDisposable
     /// <param name="serviceSettings">Configuration for every service (timings, limits), through the AppHost's <c>CuteRooms:ServiceSettings</c>.</param>
     /// <param name="webSettings">Configuration for the Web alone (<c>CuteRooms:ResourceSettings:web</c>).</param>
     /// <param name="ownBroker">A RabbitMQ of the system's own (<c>rabbitmq-server</c> from PATH, the <c>messaging</c> resource), which a test may stop and start.</param>
+    /// <param name="webReplicas">Web replicas; each after the first gets a home directory of its own, as on another host (nothing shared through the disk).</param>
     public static async Task<TestSystem> StartAsync(string name, int realtimeReplicas, IReadOnlyDictionary<string, string>? serviceSettings = null,
         int apiReplicas = 1, IReadOnlyDictionary<string, string>? webSettings = null, bool ownBroker = false, int webReplicas = 1)
     {
+        var homes = Enumerable.Range(1, webReplicas - 1).Select(_ => Directory.CreateTempSubdirectory("cuterooms-web-home-").FullName).ToList();
         string[] args =
         [
             $"--ConnectionStrings:redis={RedisConnectionString}",
@@ -72,6 +74,7 @@ public sealed class TestSystem : IAsyncDisposable
             "--CuteRooms:ServiceSettings:OTEL_EXPORTER_OTLP_ENDPOINT=",
             .. (serviceSettings ?? new Dictionary<string, string>()).Select(setting => $"--CuteRooms:ServiceSettings:{setting.Key}={setting.Value}"),
             .. (webSettings ?? new Dictionary<string, string>()).Select(setting => $"--CuteRooms:ResourceSettings:web:{setting.Key}={setting.Value}"),
+            .. homes.Select((home, index) => $"--CuteRooms:ResourceSettings:web-{index + 1}:HOME={home}"),
         ];
 
         var log = ServiceLogFile.Create(name);
@@ -95,12 +98,13 @@ public sealed class TestSystem : IAsyncDisposable
             {
                 await app.ResourceNotifications.WaitForResourceHealthyAsync(index == 0 ? "web" : $"web-{index}", timeout.Token);
             }
-            return new TestSystem(app, log, consoles, realtimeReplicas, apiReplicas, webReplicas);
+            return new TestSystem(app, log, consoles, realtimeReplicas, apiReplicas, webReplicas) { homes = homes };
         }
         catch
         {
             if (app is not null) await app.DisposeAsync();
             await log.DisposeAsync();
+            foreach (var home in homes) Directory.Delete(home, recursive: true);
             throw;
         }
     }
@@ -174,10 +178,13 @@ public sealed class TestSystem : IAsyncDisposable
         return true;
     }
 
+    private IReadOnlyList<string> homes = [];
+
     public async ValueTask DisposeAsync()
     {
         await app.DisposeAsync();
         await log.DisposeAsync();
+        foreach (var home in homes) Directory.Delete(home, recursive: true);
     }
 
     private static bool IsStopped(ResourceEvent resource) =>
