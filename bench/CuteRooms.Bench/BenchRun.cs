@@ -11,7 +11,7 @@ public sealed record BenchReport(
     int Subscribers, int Connected, long Posted, long PostFailures, long Expected, long Received, long Lost,
     long Duplicates, long OutOfOrder, long Reconnects, double DeliveriesPerSecond,
     double P50Ms, double P99Ms, double MaxMs, double? RealtimeKiBPerSubscriber, double? RealtimeIdleRssMiB, double? RealtimeRssMiB,
-    int Rooms = 1, string ReplicaShares = "")
+    int Rooms = 1, string ReplicaShares = "", double? WebKiBPerSubscriber = null, double? WebRssMiB = null)
 {
     public override string ToString() => $"""
         rooms                   {Rooms}
@@ -27,11 +27,12 @@ public sealed record BenchReport(
         deliveries/s            {DeliveriesPerSecond:F0}
         latency p50 / p99 / max {P50Ms:F1} / {P99Ms:F1} / {MaxMs:F1} ms (post → receipt)
         realtime memory         {(RealtimeKiBPerSubscriber is { } kib ? $"{kib:F1} KiB per held subscriber (RSS {RealtimeIdleRssMiB:F0} MiB before any stream, {RealtimeRssMiB:F0} MiB holding all)" : "not measured (no --realtime-pid)")}
+        web (gateway) memory    {(WebKiBPerSubscriber is { } webKib ? $"{webKib:F1} KiB per held subscriber (RSS {WebRssMiB:F0} MiB holding all)" : "not measured (a system the bench did not start)")}
         """ + (ReplicaShares.Length > 0 ? "\n" + ReplicaShares : "");
 }
 
 /// <summary>One bounded run: admit, connect, post at a fixed rate, drain, report.</summary>
-public sealed class BenchRun(BenchOptions options, Uri web, int? realtimePid, IReadOnlyList<Uri>? replicas = null)
+public sealed class BenchRun(BenchOptions options, Uri web, int? realtimePid, IReadOnlyList<Uri>? replicas = null, int? webPid = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -53,7 +54,7 @@ public sealed class BenchRun(BenchOptions options, Uri web, int? realtimePid, IR
 
         var rooms = new string[options.Rooms];
         for (var i = 0; i < rooms.Length; i++) rooms[i] = await CreateRoomAsync(http);
-        var rssIdle = ReadRealtimeRss();
+        var rssIdle = ReadRss(realtimePid);
 
         Console.WriteLine($"Admitting {options.Subscribers} subscribers to {rooms.Length} room(s) through the gatekeeper of {web}…");
         // Subscriber i is a member of room i mod R.
@@ -67,9 +68,9 @@ public sealed class BenchRun(BenchOptions options, Uri web, int? realtimePid, IR
         var listeners = new List<Task>(tokens.Length);
         var half = tokens.Length / 2;
         await ConnectAsync(0, half);
-        var rssHalf = ReadRealtimeRss();
+        var (rssHalf, webRssHalf) = (ReadRss(realtimePid), ReadRss(webPid));
         await ConnectAsync(half, tokens.Length);
-        var rssHeld = ReadRealtimeRss();
+        var (rssHeld, webRssHeld) = (ReadRss(realtimePid), ReadRss(webPid));
         var connectedCount = Volatile.Read(ref connected);
         Console.WriteLine($"Connected: {connectedCount}/{tokens.Length}");
 
@@ -103,7 +104,9 @@ public sealed class BenchRun(BenchOptions options, Uri web, int? realtimePid, IR
             rssHalf is { } atHalf && rssHeld is { } held && tokens.Length - half > 0 ? (held - atHalf) / 1024.0 / (tokens.Length - half) : null,
             rssIdle is { } idle ? idle / 1024.0 / 1024.0 : null,
             rssHeld is { } rss ? rss / 1024.0 / 1024.0 : null,
-            rooms.Length, ReplicaShares(replicasBefore, replicasAfter, postedPerRoom));
+            rooms.Length, ReplicaShares(replicasBefore, replicasAfter, postedPerRoom),
+            webRssHalf is { } webAtHalf && webRssHeld is { } webHeld && tokens.Length - half > 0 ? (webHeld - webAtHalf) / 1024.0 / (tokens.Length - half) : null,
+            webRssHeld is { } webRss ? webRss / 1024.0 / 1024.0 : null);
     }
 
     /// <summary>Each replica's rooms and event counters (<c>/internal/fanout</c>), when its address is known.</summary>
@@ -278,10 +281,10 @@ public sealed class BenchRun(BenchOptions options, Uri web, int? realtimePid, IR
         while (!condition() && Stopwatch.GetTimestamp() < deadline) await Task.Delay(100);
     }
 
-    /// <summary>Resident memory of the Realtime process in bytes, from /proc.</summary>
-    private long? ReadRealtimeRss()
+    /// <summary>Resident memory of a process (Realtime, the Web) in bytes, from /proc.</summary>
+    private static long? ReadRss(int? process)
     {
-        if (realtimePid is not { } pid) return null;
+        if (process is not { } pid) return null;
         try
         {
             var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));

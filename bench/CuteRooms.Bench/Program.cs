@@ -50,7 +50,7 @@ if (web is null)
 
 try
 {
-    var run = new BenchRun(options, web, realtimePid, system?.RealtimeHttpEndpoints());
+    var run = new BenchRun(options, web, realtimePid, system?.RealtimeHttpEndpoints(), system?.WebPid);
     var report = await run.ExecuteAsync();
     Console.WriteLine();
     Console.WriteLine(report);
