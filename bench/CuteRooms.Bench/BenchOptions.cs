@@ -9,7 +9,8 @@ public sealed record BenchOptions(
     Uri? Web,
     int? RealtimePid,
     int ConnectConcurrency,
-    int Rooms)
+    int Rooms,
+    string[] AppHostSettings)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -33,7 +34,8 @@ public sealed record BenchOptions(
             Web: web is null ? null : new Uri(web),
             RealtimePid: Value("--realtime-pid") is { } pid ? int.Parse(pid) : null,
             ConnectConcurrency: int.Parse(Value("--connect-concurrency") ?? "64"),
-            Rooms: Math.Max(1, int.Parse(Value("--rooms") ?? "1")));
+            Rooms: Math.Max(1, int.Parse(Value("--rooms") ?? "1")),
+            AppHostSettings: BenchSystem.SettingsFrom(args));
     }
 
     private static bool IsLoopback(Uri uri) =>

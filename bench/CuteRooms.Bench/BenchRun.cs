@@ -11,13 +11,13 @@ public sealed record BenchReport(
     int Subscribers, int Connected, long Posted, long PostFailures, long Expected, long Received, long Lost,
     long Duplicates, long OutOfOrder, long Reconnects, double DeliveriesPerSecond,
     double P50Ms, double P99Ms, double MaxMs, double? RealtimeKiBPerSubscriber, double? RealtimeIdleRssMiB, double? RealtimeRssMiB,
-    int Rooms = 1, string ReplicaShares = "", double? WebKiBPerSubscriber = null, double? WebRssMiB = null)
+    int Rooms = 1, string ReplicaShares = "", double? WebKiBPerSubscriber = null, double? WebRssMiB = null, long PostsUnanswered = 0)
 {
     public override string ToString() => $"""
         rooms                   {Rooms}
         subscribers requested   {Subscribers}
         connected               {Connected}
-        messages posted         {Posted} ({PostFailures} failed)
+        messages posted         {Posted} ({PostFailures} refused{(PostsUnanswered > 0 ? $", {PostsUnanswered} unanswered: stored or not, so lost can be off by that many × a room's subscribers" : "")})
         deliveries expected     {Expected}
         deliveries received     {Received}
         lost                    {Lost}
@@ -88,7 +88,7 @@ public sealed class BenchRun(BenchOptions options, Uri web, int? realtimePid, IR
         }
 
         var replicasBefore = await FanoutAsync(rooms);
-        var (postedPerRoom, failures, postingTime) = await PostAtRateAsync(http, rooms, tokens);
+        var (postedPerRoom, failures, unanswered, postingTime) = await PostAtRateAsync(http, rooms, tokens);
         var posted = postedPerRoom.Sum();
         var expected = postedPerRoom.Select((count, room) => count * (long)Volatile.Read(ref connectedPerRoom[room])).Sum();
         await WaitUntilAsync(() => Interlocked.Read(ref received) >= expected, TimeSpan.FromSeconds(20));
@@ -106,7 +106,8 @@ public sealed class BenchRun(BenchOptions options, Uri web, int? realtimePid, IR
             rssHeld is { } rss ? rss / 1024.0 / 1024.0 : null,
             rooms.Length, ReplicaShares(replicasBefore, replicasAfter, postedPerRoom),
             webRssHalf is { } webAtHalf && webRssHeld is { } webHeld && tokens.Length - half > 0 ? (webHeld - webAtHalf) / 1024.0 / (tokens.Length - half) : null,
-            webRssHeld is { } webRss ? webRss / 1024.0 / 1024.0 : null);
+            webRssHeld is { } webRss ? webRss / 1024.0 / 1024.0 : null,
+            unanswered);
     }
 
     /// <summary>Each replica's rooms and event counters (<c>/internal/fanout</c>), when its address is known.</summary>
@@ -241,7 +242,7 @@ public sealed class BenchRun(BenchOptions options, Uri web, int? realtimePid, IR
     }
 
     /// <summary>Posts at the given rate over all rooms in turn, each message from one of that room's members.</summary>
-    private async Task<(long[] PostedPerRoom, long Failures, TimeSpan Elapsed)> PostAtRateAsync(HttpClient http, string[] rooms, string[] tokens)
+    private async Task<(long[] PostedPerRoom, long Failures, long Unanswered, TimeSpan Elapsed)> PostAtRateAsync(HttpClient http, string[] rooms, string[] tokens)
     {
         var total = (long)(options.MessagesPerSecond * options.Duration.TotalSeconds);
         // Members of room r are tokens r, r + R, r + 2R…; enough posters that none exceeds a few messages a second.
@@ -249,7 +250,7 @@ public sealed class BenchRun(BenchOptions options, Uri web, int? realtimePid, IR
         Console.WriteLine($"Posting {total} messages at {options.MessagesPerSecond}/s for {options.Duration.TotalSeconds:F0} s over {rooms.Length} room(s)…");
 
         var postedPerRoom = new long[rooms.Length];
-        long failures = 0;
+        long failures = 0, unanswered = 0;
         var inFlight = new List<Task>();
         var start = Stopwatch.GetTimestamp();
         for (long i = 0; i < total; i++)
@@ -266,13 +267,22 @@ public sealed class BenchRun(BenchOptions options, Uri web, int? realtimePid, IR
                     Content = JsonContent.Create(new PostMessageRequest($"bench {Stopwatch.GetTimestamp()}")),
                 };
                 request.Headers.Add("Cookie", $"{AuthCookie.Name}={token}");
-                using var response = await http.SendAsync(request);
-                if (response.IsSuccessStatusCode) Interlocked.Increment(ref postedPerRoom[room]);
-                else Interlocked.Increment(ref failures);
+                try
+                {
+                    using var response = await http.SendAsync(request);
+                    if (response.IsSuccessStatusCode) Interlocked.Increment(ref postedPerRoom[room]);
+                    else Interlocked.Increment(ref failures);
+                }
+                catch (HttpRequestException)
+                {
+                    // The connection was lost before the answer (the server closed it as it was reused,
+                    // say): counted and reported rather than ending the run.
+                    Interlocked.Increment(ref unanswered);
+                }
             }));
         }
         await Task.WhenAll(inFlight);
-        return (postedPerRoom, failures, Stopwatch.GetElapsedTime(start));
+        return (postedPerRoom, failures, unanswered, Stopwatch.GetElapsedTime(start));
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)

@@ -51,9 +51,15 @@ public sealed partial class BenchSystem : IAsyncDisposable
         ? Path.GetDirectoryName(Projects.CuteRooms_AppHost.ProjectPath)!
         : Projects.CuteRooms_AppHost.ProjectPath;
 
-    public static async Task<BenchSystem> StartAsync(int realtimeReplicas)
+    /// <summary>Every <c>--apphost-setting KEY=VALUE</c> of a command line, e.g. <c>CuteRooms:ResourceSettings:web:Name=value</c>.</summary>
+    public static string[] SettingsFrom(string[] args) =>
+        [.. args.Select((arg, index) => (arg, index))
+            .Where(pair => pair.arg == "--apphost-setting" && pair.index + 1 < args.Length)
+            .Select(pair => args[pair.index + 1])];
+
+    public static async Task<BenchSystem> StartAsync(int realtimeReplicas, IReadOnlyList<string>? settings = null)
     {
-        var appHost = Process.Start(StartInfo(realtimeReplicas)) ?? throw new InvalidOperationException("The AppHost did not start.");
+        var appHost = Process.Start(StartInfo(realtimeReplicas, settings ?? [])) ?? throw new InvalidOperationException("The AppHost did not start.");
         var up = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var output = new List<string>();
         appHost.OutputDataReceived += (_, line) =>
@@ -94,7 +100,7 @@ public sealed partial class BenchSystem : IAsyncDisposable
         }
     }
 
-    private static ProcessStartInfo StartInfo(int realtimeReplicas)
+    private static ProcessStartInfo StartInfo(int realtimeReplicas, IReadOnlyList<string> settings)
     {
         var project = AppHostProjectDirectory;
         var appHostDll = Path.Combine(project, "bin", BuildConfiguration, "net10.0", "CuteRooms.AppHost.dll");
@@ -124,6 +130,8 @@ public sealed partial class BenchSystem : IAsyncDisposable
         {
             startInfo.ArgumentList.Add(argument);
         }
+        // What a run tries out (a service's setting, say), after the bench's own: the last one wins.
+        foreach (var setting in settings) startInfo.ArgumentList.Add("--" + setting);
         // The launch profile's dashboard settings (HTTP only, no login), on free loopback ports.
         var ports = LoopbackPorts.Free(3);
         startInfo.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ports[0]}";

@@ -43,7 +43,7 @@ var realtimePid = options.RealtimePid;
 if (web is null)
 {
     Console.WriteLine($"Starting the system from the AppHost ({options.RealtimeReplicas} Realtime replica(s))…");
-    system = await BenchSystem.StartAsync(options.RealtimeReplicas);
+    system = await BenchSystem.StartAsync(options.RealtimeReplicas, options.AppHostSettings);
     web = system.Web;
     realtimePid = system.RealtimePid;
 }

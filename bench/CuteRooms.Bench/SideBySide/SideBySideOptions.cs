@@ -4,11 +4,12 @@ namespace CuteRooms.Bench.SideBySide;
 
 /// <summary>What <c>side-by-side</c> measures; every run is bounded by its counts and durations.</summary>
 public sealed record SideBySideOptions(
-    int Subscribers, double Rate, double Seconds, int Payload, int Repeat, string[] Targets, string Peers, int RealtimeReplicas, double Warmup)
+    int Subscribers, double Rate, double Seconds, int Payload, int Repeat, string[] Targets, string Peers, int RealtimeReplicas, double Warmup, string[] AppHostSettings)
 {
     public const string Usage = """
         CuteRooms.Bench side-by-side [--subscribers 1000] [--rate 100] [--seconds 15] [--payload 128] [--repeat 2] [--warmup 30]
                                      [--targets ceiling,web,realtime] [--peers ../shared/peers] [--realtime-replicas 1]
+                                     [--apphost-setting KEY=VALUE]…
         """;
 
     public static SideBySideOptions Parse(string[] args, string repositoryRoot)
@@ -31,7 +32,8 @@ public sealed record SideBySideOptions(
             RealtimeReplicas: (int)Number("--realtime-replicas", 1),
             // Unmeasured posting before each measurement, at the same rate: a fresh process's first
             // seconds (JIT tiers, pools, HTTP/2 windows) would otherwise count against whoever is measured first.
-            Warmup: Number("--warmup", 30));
+            Warmup: Number("--warmup", 30),
+            AppHostSettings: BenchSystem.SettingsFrom(args));
         if (options.Subscribers is < 1 or > 50_000 || options.Seconds is <= 0 or > 120 || options.Repeat is < 1 or > 5 || options.Rate is <= 0 or > 10_000 || options.Warmup is < 0 or > 60)
             throw new ArgumentException("need 1 ≤ --subscribers ≤ 50,000, 0 < --seconds ≤ 120, 1 ≤ --repeat ≤ 5 and 0 < --rate ≤ 10,000 and 0 ≤ --warmup ≤ 60");
         if (options.Targets.Except(["ceiling", "web", "realtime"]).FirstOrDefault() is { } unknown)

@@ -22,7 +22,7 @@ public sealed class SideBySideRun(SideBySideOptions options)
         var peers = await PeerBuild.PrepareAsync(options.Peers);
         await using var ceiling = await CeilingPeer.StartAsync(peers);
         Console.WriteLine($"Starting CuteRooms from the AppHost ({options.RealtimeReplicas} Realtime replica(s))…");
-        await using var system = await BenchSystem.StartAsync(options.RealtimeReplicas);
+        await using var system = await BenchSystem.StartAsync(options.RealtimeReplicas, options.AppHostSettings);
         var realtime = system.RealtimeHttpEndpoints()[0];
         // The machine's RabbitMQ and Redis (redis-server rewrites its command line into "path address").
         var machine = ProcessTable.Snapshot();
