@@ -57,9 +57,9 @@ public sealed partial class BenchSystem : IAsyncDisposable
             .Where(pair => pair.arg == "--apphost-setting" && pair.index + 1 < args.Length)
             .Select(pair => args[pair.index + 1])];
 
-    public static async Task<BenchSystem> StartAsync(int realtimeReplicas, IReadOnlyList<string>? settings = null)
+    public static async Task<BenchSystem> StartAsync(int realtimeReplicas, IReadOnlyList<string> settings)
     {
-        var appHost = Process.Start(StartInfo(realtimeReplicas, settings ?? [])) ?? throw new InvalidOperationException("The AppHost did not start.");
+        var appHost = Process.Start(StartInfo(realtimeReplicas, settings)) ?? throw new InvalidOperationException("The AppHost did not start.");
         var up = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var output = new List<string>();
         appHost.OutputDataReceived += (_, line) =>
