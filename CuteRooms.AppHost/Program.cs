@@ -10,6 +10,7 @@ if (AppHostSetup.Prepare(builder) is not { } setup)
     return 1; // it said what is missing, in one line
 }
 var (options, redis, messaging) = setup;
+builder.Services.AddPatientStartupHealthChecks(); // each step starts when the last is ready, not at Aspire's next probe
 
 var api = builder.AddApi(options, replica => replica
     .WithReference(redis).WaitFor(redis)
