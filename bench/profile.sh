@@ -4,9 +4,12 @@
 #
 #   bench/profile.sh web|realtime|api [seconds, default 15]
 #
-# Start the load with JIT symbols written out, or managed frames show as bare addresses:
+# Start the load with JIT symbols written out and jitted code mapped once (with W^X on, the runtime's
+# default, code lives in a double mapping that perf cannot match to the symbols), or managed frames
+# show as bare addresses:
 #   dotnet bench/CuteRooms.Bench/bin/Release/net10.0/CuteRooms.Bench.dll side-by-side … \
-#     --apphost-setting CuteRooms:ServiceSettings:DOTNET_PerfMapEnabled=1
+#     --apphost-setting CuteRooms:ServiceSettings:DOTNET_PerfMapEnabled=1 \
+#     --apphost-setting CuteRooms:ServiceSettings:DOTNET_EnableWriteXorExecute=0
 # and call this once the posting has begun. Needs perf (Debian's linux-perf) and root.
 set -euo pipefail
 
@@ -15,6 +18,7 @@ seconds=${2:-15}
 executable="CuteRooms.${service^}"
 pid=$(pgrep -f "net10.0/${executable}\$" | head -1) || { echo "no running ${executable}" >&2; exit 1; }
 [ -f "/tmp/perf-${pid}.map" ] || echo "warning: /tmp/perf-${pid}.map is missing: start the run with DOTNET_PerfMapEnabled=1" >&2
+grep -q doublemapper "/proc/${pid}/maps" && echo "warning: jitted code is double-mapped (W^X): start the run with DOTNET_EnableWriteXorExecute=0 too" >&2
 data=$(mktemp --suffix=.perf.data)
 trap 'rm -f "$data"' EXIT
 
