@@ -13,8 +13,8 @@ using OpenTelemetry.Trace;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// What every CuteRooms service shares: telemetry, health checks, service discovery and resilient
-/// HttpClients. Same shape as Aspire's ServiceDefaults so the services run unchanged under Aspire.
+/// What every CuteRooms service shares: telemetry, health checks, service discovery, resilient
+/// HttpClients and a connection cap under the open-file limit. Same shape as Aspire's ServiceDefaults so the services run unchanged under Aspire.
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
@@ -34,6 +34,7 @@ public static class ServiceDefaultsExtensions
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
+        builder.AddConnectionCap();
 
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
