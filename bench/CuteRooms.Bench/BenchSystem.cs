@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using CuteRooms.Tests;
 
@@ -16,6 +17,9 @@ public sealed partial class BenchSystem : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
     private const int SigTerm = 15;
+
+    /// <summary>Held for the life of the process: a registration that is collected stops handling its signal.</summary>
+    private static readonly List<PosixSignalRegistration> StopOnSignals = [];
 
     private readonly Process appHost;
 
@@ -60,6 +64,9 @@ public sealed partial class BenchSystem : IAsyncDisposable
     public static async Task<BenchSystem> StartAsync(int realtimeReplicas, IReadOnlyList<string> settings)
     {
         var appHost = Process.Start(StartInfo(realtimeReplicas, settings)) ?? throw new InvalidOperationException("The AppHost did not start.");
+        // Stopped mid-run (SIGTERM, or Ctrl+C), the bench stops the system it started as well.
+        StopOnSignals.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => StopAtExit(appHost)));
+        StopOnSignals.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => StopAtExit(appHost)));
         var up = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var output = new List<string>();
         appHost.OutputDataReceived += (_, line) =>
@@ -177,6 +184,20 @@ public sealed partial class BenchSystem : IAsyncDisposable
             }
         }
         appHost.Dispose();
+    }
+
+    private static void StopAtExit(Process appHost)
+    {
+        try
+        {
+            if (appHost.HasExited) return;
+            _ = NativeMethods.kill(appHost.Id, SigTerm);
+            if (!appHost.WaitForExit(TimeSpan.FromSeconds(30))) appHost.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Disposed: DisposeAsync has stopped it.
+        }
     }
 
     private static class NativeMethods
