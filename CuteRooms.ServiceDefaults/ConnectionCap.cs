@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -20,9 +18,7 @@ public static class ConnectionCap
 
     public static TBuilder AddConnectionCap<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        // The host reads only Kestrel:Endpoints and certificates from configuration; bind the rest
-        // (Kestrel:Limits, as the services' appsettings set them) too, then fill in the cap if unset.
-        builder.Services.Configure<KestrelServerOptions>(builder.Configuration.GetSection("Kestrel"));
+        // After the configuration's Kestrel:Limits are bound, so a configured cap wins.
         builder.Services.PostConfigure<KestrelServerOptions>(kestrel =>
             kestrel.Limits.MaxConcurrentConnections ??= FromOpenFileLimit(OpenFileLimit()));
         return builder;

@@ -65,8 +65,8 @@ public sealed partial class BenchSystem : IAsyncDisposable
     {
         var appHost = Process.Start(StartInfo(realtimeReplicas, settings)) ?? throw new InvalidOperationException("The AppHost did not start.");
         // Stopped mid-run (SIGTERM, or Ctrl+C), the bench stops the system it started as well.
-        StopOnSignals.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => StopAtExit(appHost)));
-        StopOnSignals.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => StopAtExit(appHost)));
+        StopOnSignals.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Stop(appHost)));
+        StopOnSignals.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => Stop(appHost)));
         var up = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var output = new List<string>();
         appHost.OutputDataReceived += (_, line) =>
@@ -168,25 +168,15 @@ public sealed partial class BenchSystem : IAsyncDisposable
     [GeneratedRegex(@"CuteRooms is up at (?<web>http://\S+)")]
     private static partial Regex UpLine();
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        if (!appHost.HasExited)
-        {
-            _ = NativeMethods.kill(appHost.Id, SigTerm); // the AppHost stops everything it started
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            try
-            {
-                await appHost.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                appHost.Kill(entireProcessTree: true);
-            }
-        }
+        Stop(appHost);
         appHost.Dispose();
+        return ValueTask.CompletedTask;
     }
 
-    private static void StopAtExit(Process appHost)
+    /// <summary>SIGTERM (the AppHost stops everything it started), then 30 s before the whole tree is killed.</summary>
+    private static void Stop(Process appHost)
     {
         try
         {
@@ -196,7 +186,7 @@ public sealed partial class BenchSystem : IAsyncDisposable
         }
         catch (InvalidOperationException)
         {
-            // Disposed: DisposeAsync has stopped it.
+            // Disposed: already stopped (a signal after DisposeAsync).
         }
     }
 

@@ -1,5 +1,4 @@
-using System.Net.Sockets;
-using System.Text;
+using System.Net;
 
 namespace CuteRooms.Web.Tests;
 
@@ -45,7 +44,7 @@ public sealed class ConnectionCapTests(CappedWebFixture web) : IClassFixture<Cap
         held.Connections[^1].Dispose();
         held.Connections.RemoveAt(held.Connections.Count - 1);
 
-        TcpClient? again = null;
+        HttpClient? again = null;
         for (var attempt = 0; attempt < 50 && again is null; attempt++)
         {
             again = await OpenAnsweredAsync(); // Kestrel counts the closed one out once it has seen it close
@@ -55,7 +54,7 @@ public sealed class ConnectionCapTests(CappedWebFixture web) : IClassFixture<Cap
         held.Connections.Add(again);
     }
 
-    private sealed record HeldConnections(List<TcpClient> Connections) : IDisposable
+    private sealed record HeldConnections(List<HttpClient> Connections) : IDisposable
     {
         public void Dispose() => Connections.ForEach(connection => connection.Dispose());
     }
@@ -72,51 +71,33 @@ public sealed class ConnectionCapTests(CappedWebFixture web) : IClassFixture<Cap
         return held;
     }
 
-    /// <summary>A new keep-alive connection once its first request is answered; null when the Web closed it instead.</summary>
-    private async Task<TcpClient?> OpenAnsweredAsync()
+    /// <summary>
+    /// A client of one keep-alive connection of its own, once its first request is answered; null when the
+    /// Web closed the connection instead.
+    /// </summary>
+    private async Task<HttpClient?> OpenAnsweredAsync()
     {
-        var connection = new TcpClient();
-        await connection.ConnectAsync(web.WebEndpoint.Host, web.WebEndpoint.Port, TestContext.Current.CancellationToken);
+        var connection = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
+        {
+            BaseAddress = web.WebEndpoint,
+            Timeout = TimeSpan.FromSeconds(10),
+        };
         if (await AnswersAsync(connection)) return connection;
         connection.Dispose();
         return null;
     }
 
     /// <summary>Whether <c>GET /health</c> on this connection is answered 200 (false when the Web closes it).</summary>
-    private static async Task<bool> AnswersAsync(TcpClient connection)
+    private static async Task<bool> AnswersAsync(HttpClient connection)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var stream = connection.GetStream();
         try
         {
-            await stream.WriteAsync("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"u8.ToArray(), timeout.Token);
-            var answer = new StringBuilder();
-            var buffer = new byte[4096];
-            while (!answer.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
-            {
-                var read = await stream.ReadAsync(buffer, timeout.Token);
-                if (read == 0) return false;
-                answer.Append(Encoding.Latin1.GetString(buffer, 0, read));
-            }
-            // Read the rest of the short body, so that the next request on this connection starts clean.
-            var text = answer.ToString();
-            var head = text[..(text.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)];
-            var length = head.Split("\r\n").Where(line => line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
-                .Select(line => int.Parse(line["Content-Length:".Length..].Trim())).FirstOrDefault();
-            bool Complete(string all) => head.Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase)
-                ? all.EndsWith("0\r\n\r\n", StringComparison.Ordinal)
-                : all.Length - head.Length >= length;
-            while (!Complete(text))
-            {
-                var read = await stream.ReadAsync(buffer, timeout.Token);
-                if (read == 0) return false;
-                text += Encoding.Latin1.GetString(buffer, 0, read);
-            }
-            return text.StartsWith("HTTP/1.1 200", StringComparison.Ordinal);
+            using var answer = await connection.GetAsync("/health", TestContext.Current.CancellationToken);
+            return answer.StatusCode == HttpStatusCode.OK;
         }
-        catch (IOException)
+        catch (HttpRequestException)
         {
-            return false; // reset by the Web
+            return false; // closed or reset by the Web
         }
     }
 }
